@@ -1,0 +1,34 @@
+/**
+ * PCM audio at the device level: interleaved signed 16-bit samples, delivered
+ * and consumed one period at a time at the pace of the device's own clock.
+ * The capture clock paces the send side; the playback clock pulls the receive
+ * side (DESIGN.md, "How data flows").
+ */
+export interface PcmFormat {
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Frames (samples per channel) in one period; 20 ms at 8 kHz is 160. */
+  readonly periodFrames: number;
+}
+
+export interface PcmCapture {
+  readonly name: string;
+  readonly format: PcmFormat;
+  /** Starts the device; `onPeriod` gets exactly `periodFrames * channels` samples each period. */
+  start(onPeriod: (samples: Int16Array) => void): void;
+  /** Errors after start (device gone, repeated xruns) arrive here; a capture stays stopped after one. */
+  onError(listener: (error: Error) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export interface PcmPlayback {
+  readonly name: string;
+  readonly format: PcmFormat;
+  /**
+   * Starts the device; `pull` is called once per period and must return exactly
+   * `periodFrames * channels` samples (silence when it has nothing).
+   */
+  start(pull: () => Int16Array): void;
+  onError(listener: (error: Error) => void): () => void;
+  stop(): Promise<void>;
+}
