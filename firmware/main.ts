@@ -1,0 +1,124 @@
+/**
+ * deskphone: loads a board and starts the phone.
+ *   deskphone --board <name> --config <file> --data-dir <dir> --console <spec>
+ */
+import { parseCli, CliError, USAGE, type CliOptions } from './cli.js';
+import { findBoard, boardNames, type KnownBoard } from '../boards/index.js';
+import { validateBoard, BoardError } from '../boards/validate.js';
+import { isKeyName } from '../drivers/keypad/key-names.js';
+import { SystemClock } from '../drivers/bus/system-clock.js';
+import { clockDelay } from '../drivers/bus/clock.js';
+import { isBusError } from '../drivers/bus/errors.js';
+import type { PhoneHardware } from './hardware.js';
+import { Phone } from './phone/phone.js';
+import { phoneConsoleTarget } from './phone/console-target.js';
+import { startConsole, type RunningConsole } from './console/console-server.js';
+import { startBoardAudio, type BoardAudio } from '../boards/board-audio.js';
+
+/** An error whose message is the whole story: printed alone, no stack trace. */
+class StartError extends Error {}
+
+async function createHardware(known: KnownBoard, clock: SystemClock): Promise<PhoneHardware> {
+  const delay = clockDelay(clock);
+  const board = known.description;
+  try {
+    if (board.platform === 'emulated') {
+      const { createSimHardware } = await import('../boards/sim/sim-hardware.js');
+      return await createSimHardware(board, clock, delay);
+    }
+    const { createLinuxHardware } = await import('../boards/linux-hardware.js');
+    return await createLinuxHardware(board, clock, delay);
+  } catch (e) {
+    if (isBusError(e)) throw new StartError(`board ${board.name} (${known.file}): ${e.message}`);
+    throw e;
+  }
+}
+
+async function run(options: CliOptions): Promise<void> {
+  const known = findBoard(options.board);
+  if (!known) throw new StartError(`unknown board "${options.board}" (known: ${boardNames().join(', ')})`);
+  validateBoard(known.description, known.file, isKeyName);
+
+  const clock = new SystemClock();
+  const hw = await createHardware(known, clock);
+  const phone = new Phone(hw);
+  let audio: BoardAudio | undefined;
+  const running: { console?: RunningConsole } = {};
+  let stopping: Promise<void> | undefined;
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await running.console?.close();
+      await phone.dispose();
+      await audio?.stop();
+      await hw.dispose();
+    })();
+    return stopping;
+  };
+  const quit = (): void => {
+    stop()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        console.error(`deskphone: error while stopping: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
+
+  try {
+    await phone.start();
+    audio = await startBoardAudio(known.description, hw.clock, { audioIn: options.audioIn, audioOut: options.audioOut });
+  } catch (e) {
+    await stop().catch(() => undefined);
+    if (isBusError(e)) throw new StartError(`board ${known.description.name} (${known.file}): ${e.message}`);
+    throw e;
+  }
+
+  const target = phoneConsoleTarget(phone, hw, stop);
+  const interactive = process.stdin.isTTY && process.stdout.isTTY;
+  if (options.console === undefined && interactive) {
+    const { startFrontPanel } = await import('../boards/sim/front-panel.js');
+    startFrontPanel(hw, phone, quit);
+    return;
+  }
+  const spec = options.console ?? { kind: 'stdio' as const };
+  const consoleHandle = await startConsole(spec, {
+    target,
+    onQuit: quit,
+    openSerial: hw.openSerial,
+  });
+  running.console = consoleHandle;
+  if (spec.kind === 'tcp') console.error(`deskphone: console on tcp:${spec.host}:${consoleHandle.port ?? spec.port}`);
+}
+
+function explain(e: unknown): string {
+  if (e instanceof StartError || e instanceof CliError || e instanceof BoardError) return e.message;
+  if (isBusError(e)) return e.message;
+  if (e instanceof Error) {
+    return process.env.DESKPHONE_DEBUG ? (e.stack ?? e.message) : `${e.message} (DESKPHONE_DEBUG=1 shows where)`;
+  }
+  return String(e);
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (e) {
+    console.error(`deskphone: ${explain(e)}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  try {
+    await run(options);
+  } catch (e) {
+    console.error(`deskphone: ${explain(e)}`);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,37 @@
+/**
+ * The console's view of the phone: keys and the hook go through the board's
+ * HumanInput (the bus level on the simulated board), and every answer waits
+ * until the display shows the result, so `keys 123` then `lcd` reads 123.
+ */
+import { CommandError, type CallCommandName, type ConsoleTarget } from '../console/commands.js';
+import type { PhoneHardware } from '../hardware.js';
+import { parseKeyName, parseKeySequence } from '../../drivers/keypad/key-names.js';
+import type { Phone } from './phone.js';
+
+export function phoneConsoleTarget(phone: Phone, hw: PhoneHardware, quit: () => Promise<void>): ConsoleTarget {
+  return {
+    async pressKey(name: string) {
+      const key = parseKeyName(name);
+      if (!key) throw new CommandError(`unknown key "${name}" (try help)`);
+      await hw.human.pressKey(key);
+      await phone.settled();
+    },
+    async pressKeys(sequence: string) {
+      const parsed = parseKeySequence(sequence);
+      if (!parsed.ok) throw new CommandError(`unknown key "${parsed.bad}" in sequence`);
+      for (const key of parsed.keys) await hw.human.pressKey(key);
+      await phone.settled();
+    },
+    async setHook(offHook: boolean) {
+      await hw.human.setHook(offHook);
+      await phone.settled();
+    },
+    lcdLines: () => hw.screenLines(),
+    ledLines: () => [...hw.leds.entries()].map(([name, led]) => `${name} ${led.showing}`),
+    state: () => ({ ...phone.status(), leds: Object.fromEntries([...hw.leds].map(([n, l]) => [n, l.showing])) }),
+    callCommand(_name: CallCommandName): Promise<string[]> {
+      return Promise.reject(new CommandError(`not supported yet`));
+    },
+    quit,
+  };
+}

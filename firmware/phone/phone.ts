@@ -1,0 +1,157 @@
+/**
+ * The phone skeleton: boots the display, shows the idle screen (time,
+ * service state), and a dialing screen with the digits typed after going
+ * off-hook. The full UI state machine comes with the calls work; this proves
+ * the chain key → scanner → UI → LCD driver → I2C.
+ */
+import type { PhoneHardware } from '../hardware.js';
+import type { KeyEvent } from '../../drivers/keypad/matrix-scanner.js';
+import type { KeyName } from '../../drivers/keypad/key-names.js';
+import type { HookState } from '../../drivers/hook/hook-switch.js';
+import type { TimerHandle } from '../../drivers/bus/clock.js';
+import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
+import { dialingScreen, idleScreen } from './screens.js';
+import { DisplayWriter } from './display-writer.js';
+
+/*
+ * Screens and allowed transitions:
+ *   idle    → dialing   off-hook, or a dial key pressed on-hook (pre-dial)
+ *   dialing → idle      on-hook; Cancel while on-hook
+ *   dialing → dialing   digits typed or deleted
+ */
+export type Screen = 'idle' | 'dialing';
+
+const ALLOWED: Readonly<Record<Screen, readonly Screen[]>> = {
+  idle: ['dialing'],
+  dialing: ['idle', 'dialing'],
+};
+
+const DIAL_KEYS: ReadonlyMap<KeyName, string> = new Map([
+  ...[...'0123456789'].map((d) => [d as KeyName, d] as const),
+  ['star', '*'],
+  ['pound', '#'],
+]);
+
+/** The longest number a person may type: E.164 allows 15 digits; SIP URIs typed as digits get some room. */
+const MAX_DIGITS = 32;
+
+export interface PhoneStatus {
+  readonly board: string;
+  readonly screen: Screen;
+  readonly hook: 'on' | 'off';
+  readonly digits: string;
+  readonly service: string;
+  readonly accounts: readonly unknown[];
+}
+
+export interface PhoneOptions {
+  /** Wall-clock time for the idle screen (the monotonic Clock has no date). */
+  readonly now?: () => Date;
+}
+
+export class Phone {
+  private screen: Screen = 'idle';
+  private digits = '';
+  private readonly service = 'No service';
+  private readonly writer: DisplayWriter;
+  private readonly unsubscribe: Array<() => void> = [];
+  private minuteTimer: TimerHandle | undefined;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly hw: PhoneHardware,
+    options: PhoneOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.writer = new DisplayWriter(hw.display);
+  }
+
+  async start(): Promise<void> {
+    await this.hw.display.init();
+    await defineStandardGlyphs(this.hw.display);
+    if (this.hw.codec) await this.hw.codec.init();
+    this.unsubscribe.push(this.hw.onKey((e) => this.onKey(e)));
+    this.unsubscribe.push(this.hw.onHook((s) => this.onHook(s)));
+    if (this.hw.hookState() === 'off-hook') this.transition('dialing');
+    this.render();
+    this.scheduleMinuteTick();
+    await this.settled();
+  }
+
+  /** Resolves when everything the phone has decided to show is on the display. */
+  settled(): Promise<void> {
+    return this.writer.settled();
+  }
+
+  status(): PhoneStatus {
+    return {
+      board: this.hw.boardName,
+      screen: this.screen,
+      hook: this.hw.hookState() === 'off-hook' ? 'off' : 'on',
+      digits: this.digits,
+      service: this.service,
+      accounts: [],
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.hw.clock.clearTimer(this.minuteTimer);
+    for (const off of this.unsubscribe) off();
+    await this.writer.settled();
+  }
+
+  private transition(next: Screen): void {
+    if (!ALLOWED[this.screen].includes(next)) throw new Error(`phone: illegal screen change ${this.screen} → ${next}`);
+    this.screen = next;
+  }
+
+  private onHook(state: HookState): void {
+    const line = this.hw.leds.get('line');
+    if (state === 'off-hook') {
+      line?.on();
+      if (this.screen === 'idle') this.transition('dialing');
+    } else {
+      line?.off();
+      this.digits = '';
+      if (this.screen === 'dialing') this.transition('idle');
+    }
+    this.render();
+  }
+
+  private onKey(event: KeyEvent): void {
+    if (event.kind !== 'down' && event.kind !== 'repeat') return;
+    const dialed = DIAL_KEYS.get(event.key);
+    if (dialed !== undefined) {
+      if (this.screen === 'idle') this.transition('dialing');
+      if (this.digits.length < MAX_DIGITS) this.digits += dialed;
+    } else if (this.screen === 'dialing' && (event.key === 'soft2' || event.key === 'left')) {
+      this.digits = this.digits.slice(0, -1);
+    } else if (this.screen === 'dialing' && (event.key === 'cancel' || event.key === 'soft4')) {
+      this.digits = '';
+      if (this.hw.hookState() === 'on-hook') this.transition('idle');
+    } else {
+      return;
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const g = { columns: this.hw.display.columns, rows: this.hw.display.rows };
+    const offHook = this.hw.hookState() === 'off-hook';
+    const lines =
+      this.screen === 'idle'
+        ? idleScreen({ now: this.now(), status: this.service }, g)
+        : dialingScreen({ digits: this.digits, offHook }, g);
+    this.writer.show(lines);
+  }
+
+  /** Redraws on each minute boundary so the idle clock is right to the second it changes. */
+  private scheduleMinuteTick(): void {
+    const now = this.now();
+    const msToNextMinute = 60_000 - (now.getSeconds() * 1000 + now.getMilliseconds());
+    this.minuteTimer = this.hw.clock.setTimer(msToNextMinute + 5, () => {
+      if (this.screen === 'idle') this.render();
+      this.scheduleMinuteTick();
+    });
+  }
+}

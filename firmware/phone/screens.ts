@@ -1,0 +1,64 @@
+/**
+ * Screen layouts as pure functions of the phone state and the display size,
+ * so each can be tested without a display. Each returns exactly `rows`
+ * strings of exactly `columns` characters.
+ */
+export interface DisplayGeometry {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export interface IdleView {
+  readonly now: Date;
+  /** "No service" until an account registers; later the account label. */
+  readonly status: string;
+}
+
+export interface DialingView {
+  readonly digits: string;
+  readonly offHook: boolean;
+}
+
+/** Pads or clips to the width; a row never wraps into the next. */
+export function fit(text: string, columns: number): string {
+  return text.length >= columns ? text.slice(0, columns) : text.padEnd(columns, ' ');
+}
+
+function centre(text: string, columns: number): string {
+  const clipped = text.slice(0, columns);
+  const left = Math.floor((columns - clipped.length) / 2);
+  return fit(' '.repeat(left) + clipped, columns);
+}
+
+/** Softkey labels spread over the bottom row, one slot per softkey. */
+export function softkeyRow(labels: readonly string[], columns: number): string {
+  const slot = Math.floor(columns / 4);
+  return fit(labels.map((l) => fit(l, slot - 1) + ' ').join(''), columns);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function formatClock(now: Date): string {
+  return `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+}
+
+function formatDate(now: Date): string {
+  return `${DAYS[now.getDay()] ?? ''} ${now.getDate()} ${MONTHS[now.getMonth()] ?? ''}`;
+}
+
+export function idleScreen(view: IdleView, g: DisplayGeometry): string[] {
+  const time = formatClock(view.now);
+  const date = formatDate(view.now);
+  const top = fit(time + ' '.repeat(Math.max(1, g.columns - time.length - date.length)) + date, g.columns);
+  if (g.rows === 2) return [top, centre(view.status, g.columns)];
+  return [top, fit('', g.columns), centre(view.status, g.columns), softkeyRow(['Hist', 'DND', 'Fwd', 'Menu'], g.columns)];
+}
+
+export function dialingScreen(view: DialingView, g: DisplayGeometry): string[] {
+  // Long numbers scroll left so the digit just typed is always visible.
+  const digits = view.digits.length > g.columns ? view.digits.slice(-g.columns) : view.digits;
+  const title = view.offHook ? 'Dial:' : 'Pre-dial:';
+  if (g.rows === 2) return [fit(title, g.columns), fit(digits, g.columns)];
+  return [fit(title, g.columns), fit(digits, g.columns), fit('', g.columns), softkeyRow(['Send', 'Del', '', 'Exit'], g.columns)];
+}

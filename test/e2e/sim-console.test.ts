@@ -1,0 +1,90 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { runPhone, spawnPhone, ConsoleClient } from '../helpers/phone-process.js';
+
+function answers(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.length > 0);
+}
+
+describe('the phone on the simulated board, through the console', () => {
+  it('shows the digits typed after going off-hook (stdio console)', async () => {
+    const run = await runPhone(['--console', 'stdio'], 'lcd\nhook off\nkeys 123\nlcd\nstate\nleds\nquit\n');
+    assert.equal(run.code, 0, run.stderr);
+    const out = answers(run.stdout);
+    // Idle first: the 20x4 display with the clock and "No service".
+    assert.match(out[0] ?? '', /^\d\d:\d\d +\w{3} \d{1,2} \w{3}$/);
+    assert.equal(out[2]?.trim(), 'No service');
+    assert.equal(out[4], 'OK');
+    assert.deepEqual(out.slice(5, 7), ['OK', 'OK']);
+    assert.deepEqual(out.slice(7, 12), ['Dial:               ', '123                 ', '                    ', 'Send Del       Exit ', 'OK']);
+    const state = JSON.parse(out[12] ?? '{}') as { screen?: string; hook?: string; digits?: string; leds?: Record<string, string> };
+    assert.equal(state.screen, 'dialing');
+    assert.equal(state.hook, 'off');
+    assert.equal(state.digits, '123');
+    assert.equal(state.leds?.line, 'on');
+    assert.ok(out.includes('line on'));
+    assert.equal(out.at(-1), 'OK');
+  });
+
+  it('answers ERR for call commands until the calls work lands, and for bad input', async () => {
+    const run = await runPhone(['--console', 'stdio'], 'dial 1002\nhangup\nkey banana\nhook maybe\nquit\n');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(answers(run.stdout), [
+      'ERR not supported yet',
+      'ERR not supported yet',
+      'ERR unknown key "banana" (try help)',
+      'ERR usage: hook off|on',
+      'OK',
+    ]);
+  });
+
+  it('serves the console over TCP, deletes a digit, and goes back to idle on hook', async (t) => {
+    const child = spawnPhone(['--console', 'tcp:127.0.0.1:0']);
+    t.after(() => child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stderr.on('data', (d: string) => {
+        stderr += d;
+        const m = /console on tcp:127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', () => reject(new Error(`phone exited: ${stderr}`)));
+    });
+    const client = await ConsoleClient.connect(port);
+    t.after(() => client.close());
+    assert.equal((await client.command('keys 555')).status, 'OK');
+    assert.equal((await client.command('lcd')).lines[0]?.trim(), 'Pre-dial:');
+    assert.equal((await client.command('key soft2')).status, 'OK');
+    assert.equal((await client.command('lcd')).lines[1]?.trim(), '55');
+    assert.equal((await client.command('hook off')).status, 'OK');
+    assert.equal((await client.command('lcd')).lines[0]?.trim(), 'Dial:');
+    assert.equal((await client.command('hook on')).status, 'OK');
+    const idle = await client.command('lcd');
+    assert.equal(idle.lines[2]?.trim(), 'No service');
+    assert.equal((await client.command('quit')).status, 'OK');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+  });
+});
+
+describe('starting on hardware that is not there', () => {
+  it('exits non-zero with one readable line naming the board file, no stack trace', async () => {
+    const run = await runPhone(['--board', 'rpi-wm8960', '--console', 'none'], '');
+    assert.equal(run.code, 1);
+    const lines = run.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('npm warn'));
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0] ?? '', /^deskphone: board rpi-wm8960 \(boards\/rpi-wm8960\/board\.ts\): .*GPIO\d+ \(header pin \d+\)/);
+    assert.doesNotMatch(run.stderr, /^\s+at /m);
+  });
+
+  it('names the known boards when asked for an unknown one, and refuses a bad console spec', async () => {
+    const unknown = await runPhone(['--board', 'toaster'], '');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown board "toaster" \(known: sim, rpi-wm8960\)/);
+    const bad = await runPhone(['--console', 'tcp:127.0.0.1:telnet'], '');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"telnet" is not a TCP port/);
+  });
+});
