@@ -1,0 +1,8 @@
+/** A benchmark: measures, and returns the lines of its table. */
+export interface Benchmark {
+  readonly name: string;
+  run(options: { readonly smoke: boolean }): Promise<readonly string[]>;
+}
+
+/** Registered benchmarks, in the order `npm run bench` runs them. */
+export const benchmarks: readonly Benchmark[] = [];
