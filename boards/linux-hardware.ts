@@ -8,7 +8,22 @@ import type { BoardDescription } from './schema.js';
 import type { Clock, Delay } from '../drivers/bus/clock.js';
 import type { HookState } from '../drivers/hook/hook-switch.js';
 import { ShadowDisplay } from '../drivers/lcd/shadow-display.js';
-import { assembleParts } from './assemble.js';
+import { assembleParts, partOf } from './assemble.js';
+import { connectHandset } from './handset-wiring.js';
+import { openLinuxHidDevice } from '../drivers/linux/hid.js';
+import { TelephonyHandset } from '../drivers/hid/telephony-handset.js';
+import { isBusError } from '../drivers/bus/errors.js';
+
+/** A USB handset is optional: none plugged in is normal, and said once. */
+async function openHandset(): Promise<TelephonyHandset | undefined> {
+  try {
+    return await TelephonyHandset.open(await openLinuxHidDevice());
+  } catch (e) {
+    if (!isBusError(e)) throw e;
+    console.error(`usb handset: none in use (${e.message})`);
+    return undefined;
+  }
+}
 import { LinuxBuses } from './linux-buses.js';
 
 export async function createLinuxHardware(board: BoardDescription, clock: Clock, delay: Delay): Promise<PhoneHardware> {
@@ -19,6 +34,23 @@ export async function createLinuxHardware(board: BoardDescription, clock: Clock,
   let hookOverride: HookState | undefined;
   parts.hookSwitch.onChange(() => (hookOverride = undefined));
   const hookState = (): HookState => hookOverride ?? parts.hookSwitch.state;
+
+  const handset = partOf(board, 'hid-handset') ? await openHandset() : undefined;
+  if (handset) {
+    connectHandset(handset, {
+      key: (key, kind) => parts.keys.emit({ key, kind, timestampMs: clock.now() }),
+      hook: (offHook) => {
+        const wanted: HookState = (offHook === 'toggle' ? hookState() === 'on-hook' : offHook) ? 'off-hook' : 'on-hook';
+        if (hookState() === wanted) return;
+        hookOverride = wanted;
+        parts.hook.emit(wanted);
+      },
+    });
+    // The handset's Off-Hook LED follows the phone's hook state, whichever device changed it.
+    parts.hook.on((state) => {
+      handset.setLeds({ offHook: state === 'off-hook' }).catch((e: unknown) => console.error(`usb handset: ${String(e)}`));
+    });
+  }
 
   const human: HumanInput = {
     pressKey(key) {
@@ -50,6 +82,7 @@ export async function createLinuxHardware(board: BoardDescription, clock: Clock,
     screenLines: () => display.lines(),
     openSerial: (path, baud) => buses.openSerial(path, baud),
     async dispose() {
+      await handset?.close();
       await parts.dispose();
       await buses.close();
     },

@@ -3,38 +3,9 @@ import assert from 'node:assert/strict';
 import { BusError } from '../../drivers/bus/errors.js';
 import { EmulatedHidDevice } from '../../drivers/emulated/hid-device.js';
 import { TelephonyHandset, type HandsetEvent } from '../../drivers/hid/telephony-handset.js';
+import { HEADSET_DESCRIPTOR } from '../fixtures/hid/headset-descriptor.js';
 
-/**
- * A headset descriptor shaped like Jabra's. The LED output report is the one a
- * Jabra Link 380 / Evolve2 65 exposes, as published in the
- * Sm4rtens/jabra-sidetone-linux README ("85 02 … 05 08 … 09 17 Off-Hook bit 0,
- * 09 1e Speaker, 09 09 Mute, 09 18 Ring, 09 20 Hold, 09 21 Microphone,
- * 09 2a On-Line … 91 22"; "Writing 02 01 00 … sets the Off-Hook bit"): seven
- * LED bits in report 2, padded to two bytes so the documented 3-byte write
- * fits. A complete dump of a real headset's descriptor could not be retrieved,
- * so the rest is built byte by byte from HID Usage Tables 1.12 (§14 Telephony,
- * §11 LED): report 2 input = Hook Switch (absolute, as Jabra declares it),
- * Phone Mute and Flash (relative buttons), and a Phone Key 0..Pound array
- * (Jabra headsets have no keypad; a desk handset does).
- */
-const HEADSET = [
-  // Consumer Control, report 1: volume buttons (must not reach the handset driver).
-  0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01, 0x85, 0x01, 0x15, 0x00, 0x25, 0x01, 0x09, 0xe9, 0x09, 0xea, 0x75, 0x01, 0x95,
-  0x02, 0x81, 0x06, 0x95, 0x06, 0x81, 0x01, 0xc0,
-  // Usage Page (Telephony), Usage (Headset), Collection (Application), Report ID (2), Logical 0..1, Size 1
-  0x05, 0x0b, 0x09, 0x05, 0xa1, 0x01, 0x85, 0x02, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01,
-  // Usage (Hook Switch), Count 1, Input (Data,Var,Abs,No Preferred)
-  0x09, 0x20, 0x95, 0x01, 0x81, 0x22,
-  // Usage (Phone Mute), Usage (Flash), Count 2, Input (Data,Var,Rel); 5 bits padding
-  0x09, 0x2f, 0x09, 0x21, 0x95, 0x02, 0x81, 0x06, 0x95, 0x05, 0x81, 0x01,
-  // Usage Min (Phone Key 0) .. Max (Phone Key Pound), Logical 1..12, Size 4, Count 1, Input (Data,Array); 4 bits pad
-  0x19, 0xb0, 0x29, 0xbb, 0x15, 0x01, 0x25, 0x0c, 0x75, 0x04, 0x95, 0x01, 0x81, 0x00, 0x81, 0x01,
-  // Usage Page (LED), Logical 0..1, Size 1: Off-Hook, Speaker, Mute, Ring, Hold, Microphone, On-Line
-  0x05, 0x08, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x09, 0x17, 0x09, 0x1e, 0x09, 0x09, 0x09, 0x18, 0x09, 0x20, 0x09,
-  0x21, 0x09, 0x2a,
-  // Count 7, Output (Data,Var,Abs,No Preferred); Count 9, Output (Const)
-  0x95, 0x07, 0x91, 0x22, 0x95, 0x09, 0x91, 0x01, 0xc0,
-];
+const HEADSET = HEADSET_DESCRIPTOR;
 
 /**
  * The C-Media HS-100B headset chip's descriptor as Linux ships it
