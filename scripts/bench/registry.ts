@@ -4,5 +4,7 @@ export interface Benchmark {
   run(options: { readonly smoke: boolean }): Promise<readonly string[]>;
 }
 
+import { sipParseBenchmark } from './sip-parse-bench.js';
+
 /** Registered benchmarks, in the order `npm run bench` runs them. */
-export const benchmarks: readonly Benchmark[] = [];
+export const benchmarks: readonly Benchmark[] = [sipParseBenchmark];
