@@ -1,0 +1,339 @@
+/**
+ * The phone's settings: ONE table, the single source of truth. Validation
+ * (values.ts, keys.ts), defaults, the typed view (view.ts) and the Markdown
+ * reference (doc.ts) are all derived from it; adding a setting is adding a row.
+ *
+ * Names and meanings follow Yealink's T2x/T4x configuration parameters, so a
+ * provisioning server that already writes Yealink .cfg files can drive this
+ * phone: `account.X.sip_server.Y.*` with X the account and Y the server, as in
+ * Yealink's Administrator Guide ("Account Settings": account.X.sip_server.Y.expires
+ * "Integer from 30 to 2147483647, Default 3600"; .retry_counts "Integer from 0
+ * to 20, Default 3"; .transport_type "0-UDP 1-TCP 2-TLS 3-DNS-NAPTR"; port 0
+ * with DNS-NAPTR means "perform the DNS NAPTR and SRV queries").
+ * Here the placeholders are written {N} (account, 1..6) and {M} (server, 1..2).
+ */
+
+/** What a change of the setting needs before it takes effect, weakest first. */
+export type Applies = 'live' | 'reregister' | 'restart-sip' | 'reboot';
+
+/** Weakest to strongest: a set of changes needs the strongest of its settings' needs. */
+export const APPLIES_ORDER: readonly Applies[] = ['live', 'reregister', 'restart-sip', 'reboot'];
+
+export const APPLIES_MEANING: Readonly<Record<Applies, string>> = {
+  live: 'takes effect at once',
+  reregister: 'the account registers again',
+  'restart-sip': 'the SIP transports are restarted (listening sockets, TLS)',
+  reboot: 'takes effect after a reboot',
+};
+
+/** A free-text value. `format` narrows it (a host name, a time zone). */
+export interface StringType {
+  readonly kind: 'string';
+  readonly default: string;
+  /** Never echoed in diagnostics or the web UI (passwords). */
+  readonly secret?: boolean;
+  readonly format?: StringFormat;
+}
+
+export interface StringFormat {
+  /** Completes "must be …" in an error message, and the Values column of the docs. */
+  readonly description: string;
+  readonly test: (value: string) => boolean;
+}
+
+export interface IntType {
+  readonly kind: 'int';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly unit?: string;
+}
+
+/** Yealink's booleans are written 0 and 1. */
+export interface BoolType {
+  readonly kind: 'bool';
+  readonly default: boolean;
+}
+
+export interface EnumChoice {
+  /** What the .cfg file holds. */
+  readonly code: number;
+  /** What the typed view holds. */
+  readonly name: string;
+  /** What the docs and error messages show. */
+  readonly label: string;
+}
+
+export interface EnumType {
+  readonly kind: 'enum';
+  readonly default: number;
+  readonly choices: readonly EnumChoice[];
+}
+
+export type SettingType = StringType | IntType | BoolType | EnumType;
+
+export interface SettingSpec {
+  /** Yealink key, with {N} for the account and {M} for the account's server. */
+  readonly key: string;
+  readonly type: SettingType;
+  readonly applies: Applies;
+  /** One line, for the docs table and the web UI. */
+  readonly description: string;
+}
+
+export type IndexSymbol = 'N' | 'M';
+
+export interface IndexRange {
+  readonly symbol: IndexSymbol;
+  readonly min: number;
+  readonly max: number;
+  /** "account number 7 is out of range" */
+  readonly noun: string;
+}
+
+/** Six accounts as a T41/T27 has; two servers per account (primary and fallback), as every T2x/T4x has. */
+export const INDEX_RANGES: Readonly<Record<IndexSymbol, IndexRange>> = {
+  N: { symbol: 'N', min: 1, max: 6, noun: 'account' },
+  M: { symbol: 'M', min: 1, max: 2, noun: 'SIP server' },
+};
+
+/**
+ * Older Yealink firmware (V70 and before) had one server per account under
+ * these names; they still turn up in provisioning templates, so they are read
+ * as the newer key for server 1.
+ */
+export interface KeyAlias {
+  /** The older key, with {N}. */
+  readonly alias: string;
+  /** The setting it stands for. */
+  readonly setting: SettingPattern;
+  /** Indices the older key leaves implicit. */
+  readonly fixed: Partial<Readonly<Record<IndexSymbol, number>>>;
+}
+
+const text = (options: Omit<StringType, 'kind' | 'default'> = {}): StringType => ({ kind: 'string', default: '', ...options });
+const int = (min: number, max: number, defaultValue: number, unit?: string): IntType => ({
+  kind: 'int',
+  min,
+  max,
+  default: defaultValue,
+  ...(unit === undefined ? {} : { unit }),
+});
+const bool = (defaultValue: boolean): BoolType => ({ kind: 'bool', default: defaultValue });
+const choice = (choices: readonly EnumChoice[], defaultCode: number): EnumType => ({ kind: 'enum', choices, default: defaultCode });
+
+/** account.X.sip_server.Y.transport_type: "0-UDP 1-TCP 2-TLS 3-DNS-NAPTR". */
+export const TRANSPORT_CHOICES = [
+  { code: 0, name: 'udp', label: 'UDP' },
+  { code: 1, name: 'tcp', label: 'TCP' },
+  { code: 2, name: 'tls', label: 'TLS' },
+  { code: 3, name: 'dns-naptr', label: 'DNS-NAPTR' },
+] as const satisfies readonly EnumChoice[];
+
+/**
+ * account.X.nat.udp_update_enable: the keep-alive kind. 1 ("default") sends a
+ * small packet carrying no SIP message — the CRLF keep-alive of RFC 5626 §4.4.1
+ * is what this phone sends — the others send a SIP OPTIONS or NOTIFY.
+ */
+export const KEEPALIVE_CHOICES = [
+  { code: 0, name: 'off', label: 'off' },
+  { code: 1, name: 'default', label: 'CRLF keep-alive' },
+  { code: 2, name: 'options', label: 'OPTIONS' },
+  { code: 3, name: 'notify', label: 'NOTIFY' },
+] as const satisfies readonly EnumChoice[];
+
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** A DNS name or IPv4 literal (RFC 1123 §2.1 labels), or an IPv6 literal with or without brackets. */
+export function isHostName(value: string): boolean {
+  if (value.length > 253) return false;
+  const v6 = /^\[?([0-9A-Fa-f:.]+)\]?$/.exec(value);
+  if (v6 !== null && (v6[1] ?? '').split(':').length >= 3) return true;
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  return name.length > 0 && name.split('.').every((label) => HOST_LABEL.test(label));
+}
+
+const HOST: StringFormat = { description: 'a host name or IP address (no "sip:", no port)', test: isHostName };
+
+/**
+ * Yealink writes local_time.time_zone as the offset from UTC in hours, with
+ * a sign and optional minutes: "+8", "-5", "+5:30", "+5:45", "0".
+ */
+export function isTimeZoneOffset(value: string): boolean {
+  const m = /^([+-]?)(\d{1,2})(?::(00|30|45))?$/.exec(value);
+  if (m === null) return false;
+  const hours = Number(m[2]);
+  return m[1] === '-' ? hours <= 12 : hours <= 14;
+}
+
+const TIME_ZONE: StringFormat = {
+  description: 'an offset from UTC in hours, -12 to +14, e.g. +1, -5, +5:30',
+  test: isTimeZoneOffset,
+};
+
+/** Largest value Yealink accepts for its expiry and interval settings (a signed 32-bit int). */
+const INT32_MAX = 2147483647;
+
+/** The settings. Keep one line per description: it is a docs table cell and a web UI hint. */
+export const SETTINGS = [
+  {
+    key: 'account.{N}.enable',
+    type: bool(false),
+    applies: 'reregister',
+    description: 'Use this account: register it and offer it for calls.',
+  },
+  {
+    key: 'account.{N}.label',
+    type: text(),
+    applies: 'live',
+    description: 'Name the screen shows for the account; empty shows user_name.',
+  },
+  {
+    key: 'account.{N}.display_name',
+    type: text(),
+    applies: 'live',
+    description: 'Display name sent in the From header of calls from this account (RFC 3261 §20.20).',
+  },
+  {
+    key: 'account.{N}.user_name',
+    type: text(),
+    applies: 'reregister',
+    description: 'User part of the account\'s address of record, sip:user_name@server.',
+  },
+  {
+    key: 'account.{N}.auth_name',
+    type: text(),
+    applies: 'reregister',
+    description: 'User name for digest authentication (RFC 3261 §22); empty uses user_name.',
+  },
+  {
+    key: 'account.{N}.password',
+    type: text({ secret: true }),
+    applies: 'reregister',
+    description: 'Password for digest authentication.',
+  },
+  {
+    key: 'account.{N}.sip_server.{M}.address',
+    type: text({ format: HOST }),
+    applies: 'reregister',
+    description: 'Registrar and proxy M of the account; server 2 is the fallback when server 1 does not answer.',
+  },
+  {
+    key: 'account.{N}.sip_server.{M}.port',
+    type: int(0, 65535, 5060),
+    applies: 'reregister',
+    description: 'Port of server M; 0 finds it by DNS SRV (RFC 3263 §4.2).',
+  },
+  {
+    key: 'account.{N}.sip_server.{M}.transport_type',
+    type: choice(TRANSPORT_CHOICES, 0),
+    applies: 'reregister',
+    description: 'Transport to server M; DNS-NAPTR chooses it by RFC 3263 §4.1 lookup.',
+  },
+  {
+    key: 'account.{N}.sip_server.{M}.expires',
+    type: int(30, INT32_MAX, 3600, 'seconds'),
+    applies: 'reregister',
+    description: 'Registration expiry asked of server M (Expires, RFC 3261 §10.2.1), in seconds.',
+  },
+  {
+    key: 'account.{N}.sip_server.{M}.retry_counts',
+    type: int(0, 20, 3),
+    applies: 'reregister',
+    description: 'Times a request to server M is retried when it does not answer, before the next server.',
+  },
+  {
+    key: 'account.{N}.outbound_proxy_enable',
+    type: bool(false),
+    applies: 'reregister',
+    description: 'Send every request of the account through the outbound proxy (RFC 3261 §8.1.2).',
+  },
+  {
+    key: 'account.{N}.outbound_host',
+    type: text({ format: HOST }),
+    applies: 'reregister',
+    description: 'Outbound proxy host name or IP address.',
+  },
+  {
+    key: 'account.{N}.outbound_port',
+    type: int(1, 65535, 5060),
+    applies: 'reregister',
+    description: 'Outbound proxy port.',
+  },
+  {
+    key: 'account.{N}.nat.udp_update_enable',
+    type: choice(KEEPALIVE_CHOICES, 1),
+    applies: 'live',
+    description: 'Keep-alive the account sends to hold its NAT binding open.',
+  },
+  {
+    key: 'account.{N}.nat.udp_update_time',
+    type: int(15, INT32_MAX, 30, 'seconds'),
+    applies: 'live',
+    description: 'Seconds between NAT keep-alives.',
+  },
+  {
+    key: 'sip.listen_port',
+    type: int(0, 65535, 5060),
+    applies: 'restart-sip',
+    description: 'Local port for SIP over UDP and TCP; 0 takes any free port (several simulated phones on one host).',
+  },
+  {
+    key: 'sip.tls_listen_port',
+    type: int(0, 65535, 5061),
+    applies: 'restart-sip',
+    description: 'Local port for SIP over TLS; 0 takes any free port.',
+  },
+  {
+    key: 'sip.trust_ctrl',
+    type: bool(false),
+    applies: 'live',
+    description: 'Accept SIP requests only from the accounts\' servers and outbound proxies (refuses direct IP calls).',
+  },
+  {
+    key: 'static.security.trust_certificates',
+    type: bool(true),
+    applies: 'restart-sip',
+    description: 'Only accept TLS certificates from a trusted CA; 0 also accepts self-signed ones.',
+  },
+  {
+    key: 'features.direct_ip_call_enable',
+    type: bool(true),
+    applies: 'live',
+    description: 'Allow calls dialed to an IP address, without a server.',
+  },
+  {
+    // Yealink's factory default is +8 (China); UTC is the neutral choice for a phone shipped anywhere.
+    key: 'local_time.time_zone',
+    type: { kind: 'string', default: '0', format: TIME_ZONE },
+    applies: 'live',
+    description: 'Time zone as an offset from UTC, for the clock on the screen and call history.',
+  },
+] as const satisfies readonly SettingSpec[];
+
+export type SettingPattern = (typeof SETTINGS)[number]['key'];
+
+export const KEY_ALIASES: readonly KeyAlias[] = [
+  { alias: 'account.{N}.sip_server_host', setting: 'account.{N}.sip_server.{M}.address', fixed: { M: 1 } },
+  { alias: 'account.{N}.sip_server_port', setting: 'account.{N}.sip_server.{M}.port', fixed: { M: 1 } },
+  { alias: 'account.{N}.transport', setting: 'account.{N}.sip_server.{M}.transport_type', fixed: { M: 1 } },
+  { alias: 'account.{N}.expires', setting: 'account.{N}.sip_server.{M}.expires', fixed: { M: 1 } },
+];
+
+/** The value a setting of each kind holds once validated. */
+export type ConfigValue = string | number | boolean;
+
+type ValueOfType<T> = T extends { readonly kind: 'string' } ? string : T extends { readonly kind: 'bool' } ? boolean : number;
+
+/** The TypeScript type of a setting's value: `ValueOf<'sip.listen_port'>` is number. */
+export type ValueOf<P extends SettingPattern> = ValueOfType<Extract<(typeof SETTINGS)[number], { readonly key: P }>['type']>;
+
+/** The indices a pattern needs: `{ N }` for account keys, `{ N, M }` for server keys. */
+export type IndicesOf<P extends string> = P extends `${string}{M}${string}`
+  ? { readonly N: number; readonly M: number }
+  : P extends `${string}{N}${string}`
+    ? { readonly N: number }
+    : Record<string, never>;
+
+/** Rest parameters for a pattern: its indices if it has any, nothing otherwise. */
+export type IndexArgs<P extends string> = P extends `${string}{${string}}${string}` ? [indices: IndicesOf<P>] : [];
