@@ -14,6 +14,7 @@ import { Phone } from './phone/phone.js';
 import { phoneConsoleTarget } from './phone/console-target.js';
 import { startConsole, type RunningConsole } from './console/console-server.js';
 import { startBoardAudio, type BoardAudio } from '../boards/board-audio.js';
+import { loadStartupConfig } from './config/startup.js';
 
 /** An error whose message is the whole story: printed alone, no stack trace. */
 class StartError extends Error {}
@@ -38,6 +39,9 @@ async function run(options: CliOptions): Promise<void> {
   const known = findBoard(options.board);
   if (!known) throw new StartError(`unknown board "${options.board}" (known: ${boardNames().join(', ')})`);
   validateBoard(known.description, known.file, isKeyName);
+
+  const startup = await loadStartupConfig(options.configFile);
+  for (const message of startup.messages) console.error(`deskphone: ${message}`);
 
   const clock = new SystemClock();
   const hw = await createHardware(known, clock);

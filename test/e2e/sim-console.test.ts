@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runPhone, spawnPhone, ConsoleClient } from '../helpers/phone-process.js';
 
 function answers(stdout: string): string[] {
@@ -66,6 +69,27 @@ describe('the phone on the simulated board, through the console', () => {
     assert.equal((await client.command('quit')).status, 'OK');
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0);
+  });
+});
+
+describe('starting with a bad configuration file', () => {
+  it('names the file, line and key of each bad line and keeps running', async (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'deskphone-cfg-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'phone.cfg');
+    writeFileSync(file, '#!version:1.0.0.1\naccount.1.enable = 1\naccount.1.sip_server.1.port = 99999\nbogus.key = 1\n');
+    const run = await runPhone(['--console', 'stdio', '--config', file], 'hook off\nkeys 7\nlcd\nquit\n');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: account\\.1\\.sip_server\\.1\\.port = 99999: must be an integer 0\\.\\.65535`));
+    assert.match(run.stderr, /:4: unknown key bogus\.key/);
+    assert.equal(answers(run.stdout)[3]?.trim(), '7');
+  });
+
+  it('runs on defaults when the file named cannot be read, and says so', async () => {
+    const run = await runPhone(['--console', 'stdio', '--config', '/nonexistent/phone.cfg'], 'state\nquit\n');
+    assert.equal(run.code, 0);
+    assert.match(run.stderr, /\/nonexistent\/phone\.cfg: cannot read the configuration file: no such file; running on defaults/);
+    assert.equal(answers(run.stdout).at(-1), 'OK');
   });
 });
 
