@@ -10,20 +10,26 @@ import type { KeyName } from '../../drivers/keypad/key-names.js';
 import type { HookState } from '../../drivers/hook/hook-switch.js';
 import type { TimerHandle } from '../../drivers/bus/clock.js';
 import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
-import { dialingScreen, idleScreen } from './screens.js';
+import { dialingScreen, idleScreen, ringingScreen } from './screens.js';
+import type { AccountStatus, IncomingCallView, PhoneSip } from './phone-sip.js';
 import { DisplayWriter } from './display-writer.js';
 
 /*
  * Screens and allowed transitions:
  *   idle    → dialing   off-hook, or a dial key pressed on-hook (pre-dial)
+ *   idle    → ringing   a call comes in
  *   dialing → idle      on-hook; Cancel while on-hook
  *   dialing → dialing   digits typed or deleted
+ *   dialing → ringing   a call comes in while pre-dialing on-hook
+ *   ringing → idle      the call is rejected, cancelled or fails (on-hook)
+ *   ringing → dialing   the same, with the handset lifted
  */
-export type Screen = 'idle' | 'dialing';
+export type Screen = 'idle' | 'dialing' | 'ringing';
 
 const ALLOWED: Readonly<Record<Screen, readonly Screen[]>> = {
-  idle: ['dialing'],
-  dialing: ['idle', 'dialing'],
+  idle: ['dialing', 'ringing'],
+  dialing: ['idle', 'dialing', 'ringing'],
+  ringing: ['idle', 'dialing'],
 };
 
 const DIAL_KEYS: ReadonlyMap<KeyName, string> = new Map([
@@ -41,18 +47,22 @@ export interface PhoneStatus {
   readonly hook: 'on' | 'off';
   readonly digits: string;
   readonly service: string;
-  readonly accounts: readonly unknown[];
+  readonly accounts: readonly AccountStatus[];
+  readonly call: { readonly state: 'ringing'; readonly from: string; readonly fromName: string } | null;
 }
 
 export interface PhoneOptions {
   /** Wall-clock time for the idle screen (the monotonic Clock has no date). */
   readonly now?: () => Date;
+  /** The SIP side; without it the phone has no service. */
+  readonly sip?: PhoneSip;
 }
 
 export class Phone {
   private screen: Screen = 'idle';
   private digits = '';
-  private readonly service = 'No service';
+  private ringing: IncomingCallView | undefined;
+  private readonly sip: PhoneSip | undefined;
   private readonly writer: DisplayWriter;
   private readonly unsubscribe: Array<() => void> = [];
   private minuteTimer: TimerHandle | undefined;
@@ -63,7 +73,14 @@ export class Phone {
     options: PhoneOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.sip = options.sip;
     this.writer = new DisplayWriter(hw.display);
+  }
+
+  /** The idle screen's service line: the first registered account's label, else "No service". */
+  private get service(): string {
+    const registered = this.sip?.accounts().find((a) => a.registered);
+    return registered ? registered.label || registered.uri.replace(/^sips?:/, '') : 'No service';
   }
 
   async start(): Promise<void> {
@@ -72,6 +89,10 @@ export class Phone {
     if (this.hw.codec) await this.hw.codec.init();
     this.unsubscribe.push(this.hw.onKey((e) => this.onKey(e)));
     this.unsubscribe.push(this.hw.onHook((s) => this.onHook(s)));
+    if (this.sip) {
+      this.unsubscribe.push(this.sip.onAccountsChanged(() => this.screen === 'idle' && this.render()));
+      this.unsubscribe.push(this.sip.onIncomingCall((call) => this.onIncomingCall(call)));
+    }
     if (this.hw.hookState() === 'off-hook') this.transition('dialing');
     this.render();
     this.scheduleMinuteTick();
@@ -90,7 +111,8 @@ export class Phone {
       hook: this.hw.hookState() === 'off-hook' ? 'off' : 'on',
       digits: this.digits,
       service: this.service,
-      accounts: [],
+      accounts: this.sip?.accounts() ?? [],
+      call: this.ringing ? { state: 'ringing', from: this.ringing.callerUri, fromName: this.ringing.callerName } : null,
     };
   }
 
@@ -105,7 +127,30 @@ export class Phone {
     this.screen = next;
   }
 
+  private onIncomingCall(call: IncomingCallView): void {
+    // One line until the calls work brings call waiting: a second caller, or a
+    // caller while the handset is up and dialing, hears busy.
+    if (this.ringing || this.hw.hookState() === 'off-hook') {
+      call.reject(486);
+      return;
+    }
+    this.ringing = call;
+    call.onEnd(() => {
+      if (this.ringing !== call) return;
+      this.ringing = undefined;
+      const line = this.hw.leds.get('line');
+      if (this.hw.hookState() === 'off-hook') line?.on();
+      else line?.off();
+      this.transition(this.hw.hookState() === 'off-hook' || this.digits !== '' ? 'dialing' : 'idle');
+      this.render();
+    });
+    this.transition('ringing');
+    this.hw.leds.get('line')?.blink('ringing');
+    this.render();
+  }
+
   private onHook(state: HookState): void {
+    if (this.screen === 'ringing') return; // answering by lifting the handset comes with the calls work
     const line = this.hw.leds.get('line');
     if (state === 'off-hook') {
       line?.on();
@@ -120,6 +165,11 @@ export class Phone {
 
   private onKey(event: KeyEvent): void {
     if (event.kind !== 'down' && event.kind !== 'repeat') return;
+    if (this.screen === 'ringing') {
+      // Reject: the Cancel key or the "Rej" softkey (486 Busy Here, as desk phones send by default).
+      if (event.key === 'cancel' || event.key === 'soft4') this.ringing?.reject(486);
+      return;
+    }
     const dialed = DIAL_KEYS.get(event.key);
     if (dialed !== undefined) {
       if (this.screen === 'idle') this.transition('dialing');
@@ -141,7 +191,9 @@ export class Phone {
     const lines =
       this.screen === 'idle'
         ? idleScreen({ now: this.now(), status: this.service }, g)
-        : dialingScreen({ digits: this.digits, offHook }, g);
+        : this.screen === 'ringing' && this.ringing
+          ? ringingScreen({ callerName: this.ringing.callerName, callerNumber: this.ringing.callerNumber }, g)
+          : dialingScreen({ digits: this.digits, offHook }, g);
     this.writer.show(lines);
   }
 

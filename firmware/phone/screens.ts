@@ -62,3 +62,19 @@ export function dialingScreen(view: DialingView, g: DisplayGeometry): string[] {
   if (g.rows === 2) return [fit(title, g.columns), fit(digits, g.columns)];
   return [fit(title, g.columns), fit(digits, g.columns), fit('', g.columns), softkeyRow(['Send', 'Del', '', 'Exit'], g.columns)];
 }
+
+export interface RingingView {
+  readonly callerName: string;
+  readonly callerNumber: string;
+}
+
+export function ringingScreen(view: RingingView, g: DisplayGeometry): string[] {
+  const name = view.callerName || view.callerNumber;
+  if (g.rows === 2) return [fit(`Call: ${name}`, g.columns), fit(view.callerName ? view.callerNumber : 'Incoming call', g.columns)];
+  return [
+    fit('Incoming call', g.columns),
+    fit(name, g.columns),
+    fit(view.callerName ? view.callerNumber : '', g.columns),
+    softkeyRow(['', '', '', 'Rej'], g.columns),
+  ];
+}

@@ -1,0 +1,39 @@
+/**
+ * What the phone UI needs from the SIP side. The SIP stack adapter
+ * (firmware/sip/phone-adapter.ts) implements it; UI tests can too.
+ */
+
+export interface AccountStatus {
+  /** 1-based, as in `account.N.*`. */
+  readonly index: number;
+  readonly label: string;
+  /** The address of record: sip:user@domain. */
+  readonly uri: string;
+  readonly registered: boolean;
+  /** The registration client's state, for the status screen and `state`. */
+  readonly state: string;
+  /** The server in use, host:port;transport=… */
+  readonly server: string | null;
+  readonly expiresInS: number | null;
+  readonly lastFailure: { readonly status: number | null; readonly reason: string; readonly at: string } | null;
+}
+
+export type IncomingCallEnd = 'rejected' | 'cancelled' | 'failed' | 'ended';
+
+export interface IncomingCallView {
+  /** The caller's display name, or '' when the From has none. */
+  readonly callerName: string;
+  /** What to show as the number: the user part of a SIP URI, or the whole URI. */
+  readonly callerNumber: string;
+  readonly callerUri: string;
+  /** Sends a final response (486 Busy Here by default). */
+  reject(status?: number): void;
+  /** Called once, when the call is over for whatever reason. */
+  onEnd(listener: (how: IncomingCallEnd) => void): void;
+}
+
+export interface PhoneSip {
+  accounts(): readonly AccountStatus[];
+  onAccountsChanged(listener: () => void): () => void;
+  onIncomingCall(listener: (call: IncomingCallView) => void): () => void;
+}
