@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ToneGenerator } from '../../drivers/pcm/tone.js';
-import { goertzelPower, zeroCrossingFrequency } from '../../drivers/pcm/tone-analysis.js';
+import { goertzelPower, zeroCrossingFrequency } from '../../firmware/media/dsp/tone-analysis.js';
 
 describe('ToneGenerator', () => {
   it('produces the asked frequency (zero crossings and Goertzel)', () => {

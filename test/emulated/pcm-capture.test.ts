@@ -7,7 +7,7 @@ import { VirtualClock } from '../../drivers/emulated/virtual-clock.js';
 import { createEmulatedCapture, EmulatedPcmCapture } from '../../drivers/emulated/pcm-capture.js';
 import { SilenceSource } from '../../drivers/emulated/pcm-sources.js';
 import { encodeWav } from '../../drivers/pcm/wav.js';
-import { goertzelPower, zeroCrossingFrequency } from '../../drivers/pcm/tone-analysis.js';
+import { goertzelPower, zeroCrossingFrequency } from '../../firmware/media/dsp/tone-analysis.js';
 import type { PcmFormat } from '../../drivers/bus/pcm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deskphone-pcm-capture-'));

@@ -3,7 +3,7 @@
  * (Goertzel), on/off segments from frame energy, and the plan's own segments
  * to compare them with.
  */
-import { goertzelPower } from '../../drivers/pcm/tone-analysis.js';
+import { goertzelPower } from '../../firmware/media/dsp/tone-analysis.js';
 import { dbm0ToPeak, peakToDbm0 } from '../../firmware/media/tones/tone-level.js';
 import type { CadenceStep, TonePattern } from '../../firmware/media/tones/tone-pattern.js';
 

@@ -34,7 +34,7 @@
  * Two confirming blocks are 25.5 ms of stable tone, which every Q.24-valid
  * (≥ 40 ms) signal provides; two releasing blocks fit in every ≥ 40 ms pause.
  */
-import { goertzelPower } from '../../../drivers/pcm/tone-analysis.js';
+import { goertzelPower } from '../dsp/tone-analysis.js';
 import { DTMF_HIGH_GROUP_HZ, DTMF_LOW_GROUP_HZ, dtmfDigitAt, type DtmfDigit } from './dtmf-frequencies.js';
 import { dbm0ToPeak } from './tone-level.js';
 
