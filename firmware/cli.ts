@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly console?: ConsoleSpec;
   readonly audioIn: string;
   readonly audioOut?: string;
+  /** The address SIP listens on and advertises; all interfaces when absent. */
+  readonly sipAddress?: string;
   readonly help: boolean;
 }
 
@@ -22,6 +24,7 @@ export class CliError extends Error {}
 export const USAGE = `usage: deskphone [--board sim|rpi-wm8960] [--config FILE] [--data-dir DIR]
                  [--console stdio|tcp:HOST:PORT|serial:PATH[@BAUD]|none]
                  [--audio-in FILE.wav|tone:HZ|silence] [--audio-out FILE.wav]
+                 [--sip-address IP]
 
 Without --console, a terminal gets the front panel (keys press phone keys,
 h = hook, Ctrl-C quits); anything else gets the line console on stdio.`;
@@ -38,6 +41,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         console: { type: 'string' },
         'audio-in': { type: 'string', default: 'silence' },
         'audio-out': { type: 'string' },
+        'sip-address': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -59,6 +63,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     console: consoleSpec,
     audioIn: values['audio-in'],
     audioOut: values['audio-out'],
+    sipAddress: values['sip-address'],
     help: values.help,
   };
 }

@@ -15,6 +15,10 @@ import { phoneConsoleTarget } from './phone/console-target.js';
 import { startConsole, type RunningConsole } from './console/console-server.js';
 import { startBoardAudio, type BoardAudio } from '../boards/board-audio.js';
 import { loadStartupConfig } from './config/startup.js';
+import type { PhoneConfig } from './config/view.js';
+import { SipStack } from './sip/sip-stack.js';
+import { phoneSip } from './sip/phone-adapter.js';
+import { USER_AGENT } from './version.js';
 
 /** An error whose message is the whole story: printed alone, no stack trace. */
 class StartError extends Error {}
@@ -35,6 +39,19 @@ async function createHardware(known: KnownBoard, clock: SystemClock): Promise<Ph
   }
 }
 
+/**
+ * The SIP stack, or none when its sockets cannot be opened: the phone still
+ * boots (and says "No service"), as a desk phone on a broken network does.
+ */
+async function startSip(config: PhoneConfig, clock: SystemClock, address: string | undefined): Promise<SipStack | undefined> {
+  try {
+    return await SipStack.start({ config, clock, userAgent: USER_AGENT, listenHost: address });
+  } catch (e) {
+    console.error(`deskphone: SIP not started: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
 async function run(options: CliOptions): Promise<void> {
   const known = findBoard(options.board);
   if (!known) throw new StartError(`unknown board "${options.board}" (known: ${boardNames().join(', ')})`);
@@ -45,7 +62,8 @@ async function run(options: CliOptions): Promise<void> {
 
   const clock = new SystemClock();
   const hw = await createHardware(known, clock);
-  const phone = new Phone(hw);
+  const sip = await startSip(startup.config.view, clock, options.sipAddress);
+  const phone = new Phone(hw, sip ? { sip: phoneSip(sip, clock) } : {});
   let audio: BoardAudio | undefined;
   const running: { console?: RunningConsole } = {};
   let stopping: Promise<void> | undefined;
@@ -54,6 +72,7 @@ async function run(options: CliOptions): Promise<void> {
     stopping ??= (async () => {
       await running.console?.close();
       await phone.dispose();
+      await sip?.stop();
       await audio?.stop();
       await hw.dispose();
     })();

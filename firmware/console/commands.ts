@@ -8,8 +8,8 @@ export interface ConsoleTarget {
   pressKey(name: string): Promise<void>;
   pressKeys(sequence: string): Promise<void>;
   setHook(offHook: boolean): Promise<void>;
-  /** Exactly the characters the display shows, one string per row. */
-  lcdLines(): string[];
+  /** Exactly the characters the display shows once what is being drawn is drawn, one string per row. */
+  lcdLines(): Promise<string[]>;
   /** One line per LED: `<name> <on|off|pattern>`. */
   ledLines(): string[];
   /** The phone's state as one JSON object. */
@@ -73,7 +73,7 @@ export async function runCommand(line: string, target: ConsoleTarget): Promise<C
         await target.setHook(argument === 'off');
         return { output: [] };
       case 'lcd':
-        return { output: target.lcdLines() };
+        return { output: await target.lcdLines() };
       case 'leds':
         return { output: target.ledLines() };
       case 'state':

@@ -26,7 +26,10 @@ export function phoneConsoleTarget(phone: Phone, hw: PhoneHardware, quit: () => 
       await hw.human.setHook(offHook);
       await phone.settled();
     },
-    lcdLines: () => hw.screenLines(),
+    async lcdLines() {
+      await phone.settled();
+      return hw.screenLines();
+    },
     ledLines: () => [...hw.leds.entries()].map(([name, led]) => `${name} ${led.showing}`),
     state: () => ({ ...phone.status(), leds: Object.fromEntries([...hw.leds].map(([n, l]) => [n, l.showing])) }),
     callCommand(_name: CallCommandName): Promise<string[]> {

@@ -22,7 +22,7 @@ function recordingTarget(): ConsoleTarget & { calls: string[] } {
       calls.push(`hook ${off ? 'off' : 'on'}`);
       return Promise.resolve();
     },
-    lcdLines: () => ['line one', 'line two'],
+    lcdLines: () => Promise.resolve(['line one', 'line two']),
     ledLines: () => ['message off'],
     state: () => ({ screen: 'idle', digits: '' }),
     callCommand: (name: CallCommandName, arg: string) => {
@@ -69,9 +69,7 @@ describe('console commands', () => {
 
   it('reports an unexpected failure as internal instead of throwing', async () => {
     const t = recordingTarget();
-    t.lcdLines = () => {
-      throw new TypeError('display gone');
-    };
+    t.lcdLines = () => Promise.reject(new TypeError('display gone'));
     assert.equal((await runCommand('lcd', t)).error, 'internal: display gone');
   });
 

@@ -34,6 +34,8 @@ export interface KamailioOptions {
   readonly realm?: string;
   /** Accounts; test/pbx/users.txt by default. */
   readonly users?: ReadonlyMap<string, string>;
+  /** The longest registration the registrar grants (registrar max_expires); 3600 by default. */
+  readonly maxExpires?: number;
 }
 
 export interface Kamailio {
@@ -103,6 +105,7 @@ export interface KamailioArgsInput {
   readonly udpPort: number;
   readonly tcpPort: number;
   readonly realm: string;
+  readonly maxExpires?: number;
 }
 
 /**
@@ -122,6 +125,7 @@ export function kamailioArgs(input: KamailioArgsInput): string[] {
     '-A', `SIP_UDP=udp:${LOOPBACK}:${input.udpPort}`,
     '-A', `SIP_TCP=tcp:${LOOPBACK}:${input.tcpPort}`,
     '-A', `REALM="${input.realm}"`,
+    ...(input.maxExpires === undefined ? [] : ['-A', `MAX_EXPIRES=${Math.trunc(input.maxExpires)}`]),
   ];
 }
 
@@ -209,7 +213,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   const logFile = join(workDir, 'kamailio.log');
   // kamailio.cfg imports users.cfg from the working directory first.
   writeFileSync(join(workDir, 'users.cfg'), usersCfg(users));
-  const args = kamailioArgs({ cfg: KAMAILIO_CFG, workDir, udpPort, tcpPort, realm });
+  const args = kamailioArgs({ cfg: KAMAILIO_CFG, workDir, udpPort, tcpPort, realm, maxExpires: options.maxExpires });
 
   let proc: ManagedProcess | undefined;
 

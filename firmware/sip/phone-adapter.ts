@@ -1,0 +1,75 @@
+/**
+ * The SIP stack seen through the narrow PhoneSip interface the phone UI uses.
+ */
+import type { AccountStatus, IncomingCallEnd, IncomingCallView, PhoneSip } from '../phone/phone-sip.js';
+import type { SipStack } from './sip-stack.js';
+import type { IncomingCall } from './ua/incoming-call.js';
+import { formatUri, type Uri } from './message/index.js';
+
+/** What a desk phone shows as the number: the user part of a SIP URI, or the whole URI. */
+export function displayNumber(uri: Uri): string {
+  if (uri.kind === 'sip' && uri.user) return uri.user;
+  return formatUri(uri).replace(/^sips?:/, '');
+}
+
+const FINAL: ReadonlyMap<string, IncomingCallEnd> = new Map([
+  ['rejected', 'rejected'],
+  ['cancelled', 'cancelled'],
+  ['failed', 'failed'],
+  ['ended', 'ended'],
+]);
+
+function incomingCallView(call: IncomingCall): IncomingCallView {
+  // P-Asserted-Identity, when the PBX asserts one, names the caller better than From.
+  const party = call.caller.asserted ?? call.caller;
+  return {
+    callerName: party.displayName ?? '',
+    callerNumber: displayNumber(party.uri),
+    callerUri: formatUri(party.uri),
+    reject: (status = 486) => {
+      if (!call.isFinished) call.reject(status);
+    },
+    onEnd: (listener) => {
+      let told = false;
+      call.onStateChange((change) => {
+        const end = FINAL.get(change.to);
+        if (end && !told) {
+          told = true;
+          listener(end);
+        }
+      });
+    },
+  };
+}
+
+export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () => Date = () => new Date()): PhoneSip {
+  return {
+    accounts(): readonly AccountStatus[] {
+      return stack.registrations.snapshot().accounts.map((a) => ({
+        index: a.index,
+        label: a.label,
+        uri: a.uri,
+        registered: a.registered,
+        state: a.state,
+        server: a.server,
+        expiresInS: a.expiresInS,
+        lastFailure: a.lastFailure
+          ? {
+              status: a.lastFailure.status || null,
+              reason: a.lastFailure.reason,
+              // The registration clock is monotonic; the console wants wall time.
+              at: new Date(wallNow().getTime() - (clock.now() - a.lastFailure.at)).toISOString(),
+            }
+          : null,
+      }));
+    },
+    onAccountsChanged: (listener) => stack.registrations.onChange(() => listener()),
+    onIncomingCall: (listener) =>
+      stack.core.onIncomingCall((call) => {
+        // Ring at once (180 with a To tag), so the caller hears ringback and the
+        // transaction needs no 100 Trying of its own.
+        call.ring();
+        listener(incomingCallView(call));
+      }),
+  };
+}

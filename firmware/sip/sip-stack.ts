@@ -1,0 +1,113 @@
+/**
+ * The phone's SIP stack, assembled: sockets (UDP, TCP, TLS) → transaction
+ * layer → user-agent core (UAS) and registration clients, from the typed
+ * configuration. The layers below know nothing of the phone; this file and
+ * phone-adapter.ts are where the two meet.
+ */
+import type { Clock } from '../../drivers/bus/clock.js';
+import type { PhoneConfig, SipServerConfig } from '../config/view.js';
+import { SocketSipTransport, SipServerLocator, type DnsResolver, type TransportLogger } from './transport/index.js';
+import type { TransportProtocol, TransportTarget } from './transport/types.js';
+import { TransactionLayer } from './transaction/index.js';
+import { UserAgentCore } from './ua/user-agent-core.js';
+import { RegistrationManager } from './registration/registration-manager.js';
+import type { RegistrationHop } from './registration/registration-client.js';
+import { sipUri, type Uri } from './message/index.js';
+
+export interface SipStackOptions {
+  readonly config: PhoneConfig;
+  readonly clock: Clock;
+  /** User-Agent and Server header value: "deskphone/<version>". */
+  readonly userAgent: string;
+  /** Address to listen on; 0.0.0.0 by default (127.0.0.1 in tests). */
+  readonly listenHost?: string;
+  /** Host to put in Via and Contact; chosen from the interfaces when absent. */
+  readonly advertisedHost?: string;
+  readonly dns?: DnsResolver;
+  readonly logger?: TransportLogger;
+}
+
+function protocolOf(transport: SipServerConfig['transport']): TransportProtocol | undefined {
+  return transport === 'dns-naptr' ? undefined : transport;
+}
+
+export class SipStack {
+  private constructor(
+    readonly transport: SocketSipTransport,
+    readonly layer: TransactionLayer,
+    readonly core: UserAgentCore,
+    readonly registrations: RegistrationManager,
+    private readonly serverAddresses: Set<string>,
+  ) {}
+
+  static async start(options: SipStackOptions): Promise<SipStack> {
+    const { config, clock } = options;
+    const host = options.listenHost ?? '0.0.0.0';
+    const port = config.sip.listenPort;
+    const transport = await SocketSipTransport.open({
+      udp: { host, port },
+      tcp: { host, port },
+      tls: { allowSelfSigned: !config.security.onlyTrustedCertificates },
+      advertisedHost: options.advertisedHost ?? (host === '0.0.0.0' ? undefined : host),
+      clock,
+      logger: options.logger,
+    });
+    const layer = new TransactionLayer(transport, clock);
+    const locator = new SipServerLocator(options.dns);
+    // The addresses our registrars and proxies resolved to: sip.trust_ctrl
+    // accepts requests from these only, and direct IP calls are those from elsewhere.
+    const serverAddresses = new Set<string>();
+    const resolveTargets = async (hop: RegistrationHop): Promise<readonly TransportTarget[]> => {
+      const protocol = protocolOf(hop.transport);
+      const uri = sipUri({ host: hop.address, ...(hop.port > 0 ? { port: hop.port } : {}) });
+      const targets = await locator.resolve(uri, protocol ? { transport: protocol } : {});
+      for (const t of targets) serverAddresses.add(t.host);
+      return targets;
+    };
+    const contact = (protocol: TransportProtocol): Uri => {
+      const local = transport.localEndpoint(protocol);
+      const user = config.accounts[0]?.userName;
+      return sipUri({
+        ...(user ? { user } : {}),
+        host: local.host,
+        port: local.port,
+        ...(protocol === 'udp' ? {} : { params: [['transport', protocol] as const] }),
+      });
+    };
+    const core = new UserAgentCore({
+      layer,
+      clock,
+      contact,
+      sources: {
+        trustedSource: (source) => serverAddresses.has(source.host),
+        trustCtrl: () => config.sip.trustCtrl,
+        allowDirectIp: () => config.features.directIpCall,
+      },
+      logger: { warn: (line) => console.error(`sip: ${line}`) },
+    });
+    const registrations = new RegistrationManager({
+      layer,
+      clock,
+      localEndpoint: (protocol) => transport.localEndpoint(protocol),
+      resolveTargets,
+      userAgent: options.userAgent,
+    });
+    registrations.configure(config.accounts);
+    registrations.start();
+    return new SipStack(transport, layer, core, registrations, serverAddresses);
+  }
+
+  /** Whether `host` is one of our servers' addresses (as resolved so far). */
+  isServerAddress(host: string): boolean {
+    return this.serverAddresses.has(host);
+  }
+
+  /** Unregisters every account (bounded), then closes the sockets. */
+  async stop(): Promise<void> {
+    await this.registrations.stop();
+    this.registrations.dispose();
+    this.core.dispose();
+    this.layer.dispose();
+    await this.transport.close();
+  }
+}

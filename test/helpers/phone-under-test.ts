@@ -1,0 +1,112 @@
+/**
+ * A phone process configured for the PBX bench: writes its .cfg, starts it
+ * with a TCP console, and polls its `state` for what a test waits on.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ConsoleClient, spawnPhone } from './phone-process.js';
+
+export interface AccountSpec {
+  readonly user: string;
+  readonly password: string;
+  readonly server: string;
+  readonly port: number;
+  /** 0 UDP, 1 TCP (account.N.sip_server.1.transport_type). */
+  readonly transportType?: number;
+  readonly expires?: number;
+  readonly label?: string;
+}
+
+export interface PhoneState {
+  readonly screen: string;
+  readonly accounts: ReadonlyArray<{
+    readonly registered: boolean;
+    readonly uri: string;
+    readonly state: string;
+    readonly server: string | null;
+    readonly expiresInS: number | null;
+    readonly lastFailure: { readonly reason: string } | null;
+  }>;
+  readonly call: { readonly from: string; readonly fromName: string } | null;
+}
+
+export interface PhoneUnderTest {
+  readonly console: ConsoleClient;
+  readonly child: ChildProcessWithoutNullStreams;
+  stderr(): string;
+  state(): Promise<PhoneState>;
+  lcd(): Promise<string[]>;
+  /** Polls `state` until `ok` holds; fails with the last state after `timeoutMs`. */
+  waitFor(what: string, ok: (s: PhoneState) => boolean, timeoutMs?: number): Promise<PhoneState>;
+  stop(): Promise<void>;
+}
+
+export function accountsCfg(accounts: readonly AccountSpec[], extra: readonly string[] = []): string {
+  const lines = ['#!version:1.0.0.1', 'sip.listen_port = 0'];
+  accounts.forEach((a, i) => {
+    const n = i + 1;
+    lines.push(
+      `account.${n}.enable = 1`,
+      `account.${n}.label = ${a.label ?? a.user}`,
+      `account.${n}.user_name = ${a.user}`,
+      `account.${n}.password = ${a.password}`,
+      `account.${n}.sip_server.1.address = ${a.server}`,
+      `account.${n}.sip_server.1.port = ${a.port}`,
+      `account.${n}.sip_server.1.transport_type = ${a.transportType ?? 0}`,
+      `account.${n}.sip_server.1.expires = ${a.expires ?? 3600}`,
+    );
+  });
+  return [...lines, ...extra, ''].join('\n');
+}
+
+export async function startPhoneUnderTest(cfg: string): Promise<PhoneUnderTest> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deskphone-put-'));
+  const cfgFile = path.join(dir, 'phone.cfg');
+  writeFileSync(cfgFile, cfg);
+  const child = spawnPhone(['--config', cfgFile, '--data-dir', dir, '--console', 'tcp:127.0.0.1:0', '--sip-address', '127.0.0.1']);
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.on('data', (d: string) => {
+      stderr += d;
+      const m = /console on tcp:127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`phone exited (${String(code)}): ${stderr}`)));
+  });
+  const client = await ConsoleClient.connect(port);
+  const state = async (): Promise<PhoneState> => {
+    const answer = await client.command('state');
+    return JSON.parse(answer.lines[0] ?? '{}') as PhoneState;
+  };
+  return {
+    console: client,
+    child,
+    stderr: () => stderr,
+    state,
+    lcd: async () => (await client.command('lcd')).lines,
+    async waitFor(what, ok, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last = await state();
+      while (!ok(last)) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; state ${JSON.stringify(last)}\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+        last = await state();
+      }
+      return last;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        await client.command('quit').catch(() => undefined);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+        await exited;
+        clearTimeout(timer);
+      }
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
