@@ -6,13 +6,14 @@
  */
 import type { Clock } from '../../drivers/bus/clock.js';
 import type { PhoneConfig, SipServerConfig } from '../config/view.js';
-import { SocketSipTransport, SipServerLocator, type DnsResolver, type TransportLogger } from './transport/index.js';
+import { Keepalive, SocketSipTransport, SipServerLocator, type DnsResolver, type TransportLogger } from './transport/index.js';
+import { KeepaliveSupervisor } from './keepalive-supervisor.js';
 import type { TransportProtocol, TransportTarget } from './transport/types.js';
 import { TransactionLayer } from './transaction/index.js';
 import { UserAgentCore } from './ua/user-agent-core.js';
 import { RegistrationManager } from './registration/registration-manager.js';
 import type { RegistrationHop } from './registration/registration-client.js';
-import { sipUri, type Uri } from './message/index.js';
+import { NameAddr, Parameters, createCallId, createRequest, createTag, sipUri, type Uri } from './message/index.js';
 
 export interface SipStackOptions {
   readonly config: PhoneConfig;
@@ -31,12 +32,33 @@ function protocolOf(transport: SipServerConfig['transport']): TransportProtocol 
   return transport === 'dns-naptr' ? undefined : transport;
 }
 
+/** An OPTIONS to the registrar as a UDP keep-alive: any response proves the flow (RFC 5626 §4.4.2 allows this for UDP). */
+function optionsPing(layer: TransactionLayer, target: TransportTarget, user: string): Promise<boolean> {
+  const uri = sipUri({ host: target.host, port: target.port });
+  const request = createRequest({
+    method: 'OPTIONS',
+    uri,
+    from: new NameAddr({ uri: sipUri({ user, host: target.host }), params: new Parameters().set('tag', createTag()) }),
+    to: new NameAddr({ uri }),
+    callId: createCallId(),
+    cseq: 1,
+  });
+  return new Promise((resolve) => {
+    layer.sendRequest(request, target, {
+      onProvisional: () => undefined,
+      onFinal: () => resolve(true),
+      onFailure: () => resolve(false),
+    });
+  });
+}
+
 export class SipStack {
   private constructor(
     readonly transport: SocketSipTransport,
     readonly layer: TransactionLayer,
     readonly core: UserAgentCore,
     readonly registrations: RegistrationManager,
+    readonly keepalives: KeepaliveSupervisor,
     private readonly serverAddresses: Set<string>,
   ) {}
 
@@ -92,9 +114,28 @@ export class SipStack {
       resolveTargets,
       userAgent: options.userAgent,
     });
+    const keepalives = new KeepaliveSupervisor((target, account, onDead) => {
+      const keepalive = new Keepalive({
+        clock,
+        link: transport.keepaliveLink(target),
+        intervalMs: account.natKeepAlive.intervalSeconds * 1000,
+        onDead,
+        ...(account.natKeepAlive.kind === 'options' ? { sendOptions: () => optionsPing(layer, target, account.userName) } : {}),
+      });
+      keepalive.start();
+      return keepalive;
+    });
+    registrations.onChange(() => {
+      keepalives.update(
+        config.accounts.flatMap((account) => {
+          const client = registrations.client(account.index);
+          return client ? [{ account, bindingTarget: client.bindingTarget, flowFailed: (r: string) => client.flowFailed(r) }] : [];
+        }),
+      );
+    });
     registrations.configure(config.accounts);
     registrations.start();
-    return new SipStack(transport, layer, core, registrations, serverAddresses);
+    return new SipStack(transport, layer, core, registrations, keepalives, serverAddresses);
   }
 
   /** Whether `host` is one of our servers' addresses (as resolved so far). */
@@ -104,6 +145,7 @@ export class SipStack {
 
   /** Unregisters every account (bounded), then closes the sockets. */
   async stop(): Promise<void> {
+    this.keepalives.dispose();
     await this.registrations.stop();
     this.registrations.dispose();
     this.core.dispose();

@@ -205,6 +205,26 @@ describe('RegistrationClient: registering (RFC 3261 §10.2) with digest authenti
     t.dispose();
   });
 
+  it('a dead keep-alive flow registers again at once (RFC 5626 §4.4.1), not at the next refresh', async () => {
+    const t = rig(0.5);
+    t.registrar(PRIMARY, { maxExpires: 600 });
+    const client = t.client(account());
+    client.start();
+    await t.clock.advanceAsync(1_000);
+    assert.equal(client.state, 'registered');
+    assert.deepEqual(client.bindingTarget, { protocol: 'udp', host: PRIMARY, port: 5060 });
+    const before = distinct(t.registers()).length;
+    const deadAt = t.clock.now();
+    client.flowFailed('no pong within 10 s');
+    await t.clock.advanceAsync(1_000);
+    const sent = distinct(t.registers());
+    assert.equal(sent.length, before + 1, 'one new REGISTER');
+    assert.ok((sent.at(-1)?.at ?? Infinity) - deadAt < 100, 'sent straight away');
+    assert.equal(client.state, 'registered');
+    assert.match(client.status().lastFailure?.reason ?? '', /keep-alive: no pong/);
+    t.dispose();
+  });
+
   it('423 Interval Too Brief: asks again with the Min-Expires of the response (§10.2.8)', async () => {
     const t = rig();
     const registrar = t.registrar(PRIMARY, { minExpires: 1800 });

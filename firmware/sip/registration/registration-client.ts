@@ -270,6 +270,22 @@ export class RegistrationClient {
     };
   }
 
+  /** Where our binding lives while registered: the flow NAT keep-alives go on. */
+  get bindingTarget(): TransportTarget | undefined {
+    return this.#state === 'registered' || this.#state === 'refreshing' ? this.#binding?.target : undefined;
+  }
+
+  /**
+   * The flow to the registrar died (no keep-alive pong, RFC 5626 §4.4.1):
+   * the NAT binding may be gone, so register again at once rather than at
+   * the next refresh.
+   */
+  flowFailed(reason: string): void {
+    if (this.#state !== 'registered' && this.#state !== 'refreshing') return;
+    this.#noteFailure(503, `keep-alive: ${reason}`);
+    this.#startCycle();
+  }
+
   /** Starts registering (from idle, unregistered or failed); otherwise does nothing. */
   start(): void {
     if (this.#state !== 'idle' && this.#state !== 'unregistered' && this.#state !== 'failed') return;
