@@ -239,7 +239,10 @@ describe('UAS core: source policy', () => {
     invite.headers.prepend('Via', `SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bK${createTag()}`);
     // Sent three times, as a UDP client retransmits it.
     for (let i = 0; i < 3; i++) void rig.stranger.send(invite, rig.phone.target());
-    rig.clock.advance(40_000);
+    rig.clock.advance(1_000);
+    assert.equal(rig.phoneLayer.counts.server, 2, 'the dropped requests absorb their retransmissions for a while');
+    rig.clock.advance(39_000);
+    assert.equal(rig.phoneLayer.counts.server, 0, 'and are forgotten after 64*T1: a flood cannot grow memory');
     assert.equal(rig.fromPhone().length, 0);
     assert.equal(rig.calls.length, 0);
     assert.equal(rig.log.filter((l) => l.includes('sip.trust_ctrl')).length, 2, 'each new request logged once');

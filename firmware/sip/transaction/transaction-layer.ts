@@ -21,7 +21,7 @@
  * (local-via.ts) unless they already carry one (a CANCEL from createCancel()
  * keeps the branch of the INVITE it cancels, §9.1).
  */
-import type { Clock } from '../../../drivers/bus/clock.js';
+import type { Clock, TimerHandle } from '../../../drivers/bus/clock.js';
 import { createResponse, getCSeq, getTopVia, isRfc3261Branch } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IncomingMessage, SipTransport, TransportTarget } from '../transport/types.js';
@@ -84,6 +84,7 @@ export class TransactionLayer {
   readonly #servers = new Map<string, ServerEntry>();
   /** Server transactions created by RFC 2543 requests (no magic cookie): few, so searched in order. */
   readonly #legacyServers = new Set<ServerEntry>();
+  readonly #discardTimers = new Set<TimerHandle>();
   readonly #unsubscribe: () => void;
   #requestHandler: RequestHandler | undefined;
   #ackHandler: AckHandler | undefined;
@@ -184,11 +185,30 @@ export class TransactionLayer {
     };
   }
 
+  /**
+   * Drops a request without answering it (sip.trust_ctrl). Its transaction
+   * stays long enough (64*T1, the longest a client retransmits) to absorb the
+   * retransmissions silently, then is forgotten, so a flood of distinct
+   * requests from untrusted sources cannot grow memory without bound.
+   */
+  discard(transaction: ServerTransaction): void {
+    transaction.dispose();
+    const entry = [...this.#servers.values(), ...this.#legacyServers].find((e) => e.transaction === transaction);
+    if (entry === undefined || this.#disposed) return;
+    const handle = this.#clock.setTimer(64 * this.#timers.t1, () => {
+      this.#discardTimers.delete(handle);
+      this.#forget(entry);
+    });
+    this.#discardTimers.add(handle);
+  }
+
   /** Stops listening and disposes of every transaction (clearing all their timers); the transport stays open. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#unsubscribe();
+    for (const handle of this.#discardTimers) this.#clock.clearTimer(handle);
+    this.#discardTimers.clear();
     for (const tx of this.#clients.values()) tx.dispose();
     for (const entry of [...this.#servers.values(), ...this.#legacyServers]) entry.transaction.dispose();
     this.#clients.clear();

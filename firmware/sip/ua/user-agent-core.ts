@@ -227,7 +227,7 @@ export class UserAgentCore {
     if (dropUntrusted(facts)) {
       this.#logger.warn(`sip/ua: dropped ${request.method} from ${formatTarget(incoming.source)}: not one of our servers (sip.trust_ctrl)`);
       // No response, and no 100 Trying from the INVITE transaction either; its retransmissions die there too.
-      tx.dispose();
+      this.#layer.discard(tx);
       return;
     }
 
