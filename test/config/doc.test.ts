@@ -62,3 +62,12 @@ describe('renderConfigDoc', () => {
     assert.equal(stdout, doc);
   });
 });
+
+describe('README configuration reference', () => {
+  it('is the schema’s current rendering (run `npm run config-doc -- --write` after changing the schema)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { withConfigDoc } = await import('../../scripts/config-doc.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    assert.equal(withConfigDoc(readme, renderConfigDoc()), readme);
+  });
+});
