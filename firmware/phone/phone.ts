@@ -49,6 +49,7 @@ export interface PhoneStatus {
   readonly service: string;
   readonly accounts: readonly AccountStatus[];
   readonly call: { readonly state: 'ringing'; readonly from: string; readonly fromName: string } | null;
+  readonly problems: readonly string[];
 }
 
 export interface PhoneOptions {
@@ -62,6 +63,8 @@ export class Phone {
   private screen: Screen = 'idle';
   private digits = '';
   private ringing: IncomingCallView | undefined;
+  /** Parts that failed at start but did not stop the phone, for `state` and the status page. */
+  private readonly problems: string[] = [];
   private readonly sip: PhoneSip | undefined;
   private readonly writer: DisplayWriter;
   private readonly unsubscribe: Array<() => void> = [];
@@ -86,7 +89,16 @@ export class Phone {
   async start(): Promise<void> {
     await this.hw.display.init();
     await defineStandardGlyphs(this.hw.display);
-    if (this.hw.codec) await this.hw.codec.init();
+    if (this.hw.codec) {
+      try {
+        await this.hw.codec.init();
+      } catch (e) {
+        // Without codec control the phone still does everything but set
+        // volumes and routing (e.g. the kernel's own driver owns the codec).
+        this.problems.push(`${this.hw.codec.name}: ${e instanceof Error ? e.message : String(e)}; running without codec control`);
+        console.error(`deskphone: ${this.problems.at(-1) ?? ''}`);
+      }
+    }
     this.unsubscribe.push(this.hw.onKey((e) => this.onKey(e)));
     this.unsubscribe.push(this.hw.onHook((s) => this.onHook(s)));
     if (this.sip) {
@@ -113,6 +125,7 @@ export class Phone {
       service: this.service,
       accounts: this.sip?.accounts() ?? [],
       call: this.ringing ? { state: 'ringing', from: this.ringing.callerUri, fromName: this.ringing.callerName } : null,
+      problems: [...this.problems],
     };
   }
 
