@@ -27,4 +27,9 @@ export default tseslint.config(
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The web UI's browser scripts are plain ES modules served as files, not part of the TS project.
+    files: ['firmware/web/static/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

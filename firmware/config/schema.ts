@@ -171,6 +171,27 @@ const TIME_ZONE: StringFormat = {
   test: isTimeZoneOffset,
 };
 
+/**
+ * Where provisioning files come from: an http:// or https:// URL (the
+ * directory holding y000000000000.cfg and <mac>.cfg). Yealink also accepts
+ * TFTP and FTP; this phone fetches only over HTTP(S), so the check says so
+ * at once rather than at the first attempt.
+ */
+export function isProvisioningUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}
+
+const PROVISIONING_URL: StringFormat = {
+  description: 'an http:// or https:// URL (the directory holding the .cfg files)',
+  test: isProvisioningUrl,
+};
+
 /** Largest value Yealink accepts for its expiry and interval settings (a signed 32-bit int). */
 const INT32_MAX = 2147483647;
 
@@ -303,11 +324,121 @@ export const SETTINGS = [
     description: 'Allow calls dialed to an IP address, without a server.',
   },
   {
+    // Yealink's names since V81 carry "static."; "If you change this parameter, the phone will reboot".
+    key: 'static.wui.http_enable',
+    type: bool(true),
+    applies: 'reboot',
+    description: 'Serve the web admin UI over plain HTTP.',
+  },
+  {
+    key: 'static.wui.https_enable',
+    type: bool(true),
+    applies: 'reboot',
+    description: 'Serve the web admin UI over HTTPS (a self-signed certificate is made at first start unless one is provisioned).',
+  },
+  {
+    // Yealink: "Integer from 1 to 65535", default 80. The simulated board uses 8080 while this is
+    // left at its default (80 needs root); 0 takes any free port, as sip.listen_port does.
+    key: 'static.network.port.http',
+    type: int(0, 65535, 80),
+    applies: 'reboot',
+    description: 'TCP port of the web admin UI over HTTP (8080 on the simulated board while left at the default).',
+  },
+  {
+    key: 'static.network.port.https',
+    type: int(0, 65535, 443),
+    applies: 'reboot',
+    description: 'TCP port of the web admin UI over HTTPS (8443 on the simulated board while left at the default).',
+  },
+  {
+    // Yealink: "the timeout interval (in minutes) for web access authentication", 1..1000, default 5.
+    key: 'features.relog_offtime',
+    type: int(1, 1000, 5, 'minutes'),
+    applies: 'live',
+    description: 'Minutes of inactivity after which the web admin UI asks for the password again.',
+  },
+  {
     // Yealink's factory default is +8 (China); UTC is the neutral choice for a phone shipped anywhere.
     key: 'local_time.time_zone',
     type: { kind: 'string', default: '0', format: TIME_ZONE },
     applies: 'live',
     description: 'Time zone as an offset from UTC, for the clock on the screen and call history.',
+  },
+  {
+    // Yealink's "Autop URL" group; an empty URL (and no DHCP option 66) means no provisioning.
+    key: 'static.auto_provision.server.url',
+    type: text({ format: PROVISIONING_URL }),
+    applies: 'live',
+    description: 'Provisioning server: the phone fetches y000000000000.cfg, then <mac>.cfg, from this directory.',
+  },
+  {
+    key: 'static.auto_provision.server.username',
+    type: text(),
+    applies: 'live',
+    description: 'User name for the provisioning server (HTTP Basic or Digest, RFC 7617 / RFC 7616).',
+  },
+  {
+    key: 'static.auto_provision.server.password',
+    type: text({ secret: true }),
+    applies: 'live',
+    description: 'Password for the provisioning server.',
+  },
+  {
+    key: 'static.auto_provision.power_on',
+    type: bool(true),
+    applies: 'live',
+    description: 'Fetch the provisioning files when the phone starts.',
+  },
+  {
+    key: 'static.auto_provision.repeat.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Fetch the provisioning files again every repeat.minutes.',
+  },
+  {
+    // Yealink: "Integer from 1 to 43200", default 1440 (a day).
+    key: 'static.auto_provision.repeat.minutes',
+    type: int(1, 43200, 1440, 'minutes'),
+    applies: 'live',
+    description: 'Minutes between provisioning fetches when repeat.enable is 1.',
+  },
+  {
+    key: 'static.auto_provision.dhcp_option.enable',
+    type: bool(true),
+    applies: 'live',
+    description: 'Take the provisioning server from DHCP option 66 when the network offers one (it wins over server.url).',
+  },
+  {
+    key: 'static.syslog.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Send the log to a remote syslog server (RFC 5424 messages over UDP, RFC 5426).',
+  },
+  {
+    key: 'static.syslog.server',
+    type: text({ format: HOST }),
+    applies: 'live',
+    description: 'Syslog server host name or IP address.',
+  },
+  {
+    key: 'static.syslog.server_port',
+    type: int(1, 65535, 514),
+    applies: 'live',
+    description: 'Syslog server UDP port (514, RFC 5426 §3.3).',
+  },
+  {
+    // Yealink: 0..6, default 3; 7 (debug) is this phone's addition, RFC 5424 §6.2.1's severity 7.
+    key: 'static.syslog.level',
+    type: int(0, 7, 3),
+    applies: 'live',
+    description: 'Highest RFC 5424 severity sent: 3 errors, 4 also warnings, 6 also info, 7 also debug.',
+  },
+  {
+    // RFC 5424 §6.2.1 Table 1: 16..23 are local0..local7.
+    key: 'static.syslog.facility',
+    type: int(0, 23, 16),
+    applies: 'live',
+    description: 'Syslog facility code (RFC 5424 §6.2.1): 16 is local0.',
   },
 ] as const satisfies readonly SettingSpec[];
 

@@ -1,0 +1,108 @@
+/**
+ * What the web admin UI needs from the rest of the phone, and nothing more.
+ * The phone wires a real implementation; tests use an in-memory one. Every
+ * view here is plain data the UI can show as JSON — with one rule: nothing
+ * returned here may carry a secret the server would then have to remember to
+ * strip. (Settings are the exception, and settings-view.ts masks them from
+ * the schema's `secret` flag.)
+ *
+ * Pages whose features the phone does not have yet (call history, the
+ * phonebook, packet traces) still have their methods: an implementation
+ * returns an empty list or `supported: false`, and the UI says so plainly.
+ */
+import type { ResolvedConfig } from '../config/layers.js';
+import type { SettingEntry } from '../config/setting-entry.js';
+
+/** Registration state of one account as the SIP stack sees it. */
+export type RegistrationStateName = 'disabled' | 'unregistered' | 'registering' | 'registered' | 'failed';
+
+export interface AccountStatus {
+  /** N, as in account.N.*. */
+  readonly index: number;
+  readonly state: RegistrationStateName;
+  /** Why, when failed ("403 Forbidden", "no answer from 192.0.2.1:5060"). */
+  readonly detail?: string;
+}
+
+export interface CallStatus {
+  /** The account the call is on. */
+  readonly account: number;
+  readonly direction: 'incoming' | 'outgoing';
+  /** The other party, as the screen shows it. */
+  readonly remote: string;
+  /** "ringing", "connected", "held" … as the call manager names it. */
+  readonly state: string;
+  readonly durationSeconds: number;
+}
+
+export interface NetworkStatus {
+  /** The phone's addresses, "192.0.2.10" or "2001:db8::10". */
+  readonly addresses: readonly string[];
+  /** Where SIP listens, "udp 5060", "tls 5061". */
+  readonly sipListeners: readonly string[];
+}
+
+export interface StatusView {
+  readonly version: string;
+  readonly uptimeSeconds: number;
+  readonly accounts: readonly AccountStatus[];
+  readonly network: NetworkStatus;
+  readonly calls: readonly CallStatus[];
+}
+
+export interface CallRecord {
+  /** ISO 8601 time the call started. */
+  readonly startedAt: string;
+  readonly direction: 'incoming' | 'outgoing' | 'missed';
+  readonly remote: string;
+  readonly account: number;
+  readonly durationSeconds: number;
+}
+
+export interface Contact {
+  readonly name: string;
+  readonly number: string;
+}
+
+export interface TraceFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+/**
+ * SIP/RTP trace capture. `supported: false` while the phone has no capture;
+ * `file` when a capture is there to download.
+ */
+export interface TraceState {
+  readonly supported: boolean;
+  readonly file?: TraceFile;
+}
+
+export interface WebBackend {
+  /** The configuration in force, every layer resolved (defaults … local changes). */
+  config(): ResolvedConfig;
+  /**
+   * Adds validated entries to the local-changes layer (a reset entry puts the
+   * key back to its default there), stores them and applies them. Rejects
+   * when they could not be stored; the UI reports it.
+   */
+  applyLocalChanges(entries: readonly SettingEntry[]): Promise<void>;
+  status(): StatusView;
+  /** The most recent log lines, oldest first. */
+  logs(): readonly string[];
+  /** Most recent first; empty until the phone keeps a history. */
+  callHistory(): readonly CallRecord[];
+  contacts(): readonly Contact[];
+  /** Replaces the whole phonebook (an import). */
+  replaceContacts(contacts: readonly Contact[]): Promise<void>;
+  trace(): TraceState;
+  /** Called after the answer has been sent. */
+  reboot(): Promise<void>;
+  /**
+   * Drops local changes and stored data (and reboots if the phone needs to).
+   * Called after the answer has been sent; the web server has already reset
+   * its admin password and ended every session.
+   */
+  factoryReset(): Promise<void>;
+}

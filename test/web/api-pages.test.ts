@@ -1,0 +1,140 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { NEW_PASSWORD, startTestWeb, TestClient, type TestWeb } from './web-fixture.js';
+
+/** A request with the path sent exactly as written (fetch would normalise "/../"). */
+function rawGet(base: string, path: string): Promise<number> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('pages and headers', () => {
+  let web: TestWeb;
+  before(async () => {
+    web = await startTestWeb();
+  });
+  after(() => web.close());
+
+  it('serves the page shell with a CSP that allows no inline script, and forbids framing', async () => {
+    const answer = await new TestClient(web.url).get('/');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('content-type'), 'text/html; charset=utf-8');
+    const csp = answer.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(answer.headers.get('x-frame-options'), 'DENY');
+    assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
+    assert.doesNotMatch(answer.text, /<script>|<script(?![^>]*\bsrc=)[^>]*>|\bon[a-z]+=|style=/i, 'no inline script, handler or style');
+  });
+
+  it('serves the scripts as JavaScript modules', async () => {
+    const answer = await new TestClient(web.url).get('/app.js');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.match(answer.text, /^import /m);
+    assert.equal((await new TestClient(web.url).get('/views/settings.js')).status, 200);
+  });
+
+  it('serves nothing outside its own files', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/static/../../web-app.ts', '/web-app.ts', '/index.html/', '//etc/passwd']) {
+      assert.equal(await rawGet(web.url, path), 404, path);
+    }
+    assert.equal((await new TestClient(web.url).post('/index.html')).status, 405);
+  });
+
+  it('API answers are never cached', async () => {
+    const client = new TestClient(web.url);
+    const answer = await client.login('admin');
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+    assert.equal(answer.headers.get('x-frame-options'), 'DENY');
+  });
+});
+
+describe('the other pages\' API', () => {
+  let web: TestWeb;
+  let client: TestClient;
+  before(async () => {
+    web = await startTestWeb();
+    client = new TestClient(web.url);
+    await client.loginReady();
+  });
+  after(() => web.close());
+
+  it('an unknown path is 404 and a wrong method 405 with Allow, once logged in', async () => {
+    assert.equal((await client.get('/api/nope')).status, 404);
+    const wrong = await client.get('/api/reboot');
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'POST');
+    assert.equal((await client.get('/api/settings?page=nope')).status, 404);
+  });
+
+  it('call history is an honest empty list until the phone keeps one', async () => {
+    assert.deepEqual((await client.get('/api/history')).json, { calls: [] });
+    web.backend.history = [{ startedAt: '2025-01-02T03:04:05Z', direction: 'missed', remote: 'bob', account: 1, durationSeconds: 0 }];
+    assert.equal(((await client.get('/api/history')).json?.['calls'] as unknown[]).length, 1);
+  });
+
+  it('trace says it is not supported, and there is nothing to download', async () => {
+    assert.deepEqual((await client.get('/api/trace')).json, { supported: false });
+    assert.equal((await client.get('/api/trace/download')).status, 404);
+    web.backend.traceState = { supported: true, file: { filename: 'sip.pcap', contentType: 'application/vnd.tcpdump.pcap', body: new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]) } };
+    assert.deepEqual((await client.get('/api/trace')).json, { supported: true, file: { filename: 'sip.pcap', size: 4 } });
+    const download = await client.get('/api/trace/download');
+    assert.equal(download.headers.get('content-disposition'), 'attachment; filename="sip.pcap"');
+  });
+
+  it('the phonebook imports from CSV, replacing what was there, and exports the same', async () => {
+    const answer = await client.post('/api/phonebook/import', { text: 'name,number\r\n"Doe, Jane",+15551234\r\nReception,100\r\nno number,\r\n' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json?.['count'], 2);
+    assert.equal((answer.json?.['problems'] as string[]).length, 1);
+    assert.deepEqual(web.backend.contactList, [
+      { name: 'Doe, Jane', number: '+15551234' },
+      { name: 'Reception', number: '100' },
+    ]);
+    const exported = await client.get('/api/phonebook/export');
+    assert.equal(exported.text, 'name,number\r\n"Doe, Jane",+15551234\r\nReception,100\r\n');
+  });
+
+  it('the log comes as JSON lines and as a file', async () => {
+    web.backend.logLines = ['one', 'two'];
+    assert.deepEqual((await client.get('/api/logs')).json, { lines: ['one', 'two'] });
+    assert.equal((await client.get('/api/logs/download')).text, 'one\ntwo\n');
+  });
+
+  it('reboot answers first, then reboots', async () => {
+    const answer = await client.post('/api/reboot');
+    assert.equal(answer.status, 202);
+    await until(() => web.backend.reboots === 1);
+    assert.equal(web.backend.reboots, 1);
+  });
+
+  it('factory reset needs its confirmation, then resets the admin password and ends every session', async () => {
+    assert.equal((await client.post('/api/factory-reset', {})).status, 400);
+    assert.equal(web.backend.factoryResets, 0);
+    const other = new TestClient(web.url);
+    await other.login(NEW_PASSWORD);
+    const answer = await client.post('/api/factory-reset', { confirm: 'factory-reset' });
+    assert.equal(answer.status, 202);
+    await until(() => web.backend.factoryResets === 1);
+    assert.equal(web.backend.factoryResets, 1);
+    assert.equal((await other.get('/api/session')).status, 401);
+    assert.equal((await new TestClient(web.url).login(NEW_PASSWORD)).status, 401);
+    const fresh = await new TestClient(web.url).login('admin');
+    assert.equal(fresh.status, 200);
+    assert.equal(fresh.json?.['mustChangePassword'], true);
+  });
+});
