@@ -14,7 +14,12 @@ import { Phone } from './phone/phone.js';
 import { phoneConsoleTarget } from './phone/console-target.js';
 import { startConsole, type RunningConsole } from './console/console-server.js';
 import { startBoardAudio, type BoardAudio } from '../boards/board-audio.js';
-import { loadStartupConfig } from './config/startup.js';
+import { ConfigRuntime } from './config/config-runtime.js';
+import { Log } from './log/logger.js';
+import { RingBufferSink } from './log/ring-buffer-sink.js';
+import { formatLine } from './log/log-record.js';
+import { Management } from './services/management.js';
+import type { SipTap } from './sip/transport/tracing-transport.js';
 import type { PhoneConfig } from './config/view.js';
 import { SipStack } from './sip/sip-stack.js';
 import { phoneSip } from './sip/phone-adapter.js';
@@ -43,9 +48,14 @@ async function createHardware(known: KnownBoard, clock: SystemClock): Promise<Ph
  * The SIP stack, or none when its sockets cannot be opened: the phone still
  * boots (and says "No service"), as a desk phone on a broken network does.
  */
-async function startSip(config: PhoneConfig, clock: SystemClock, address: string | undefined): Promise<SipStack | undefined> {
+async function startSip(
+  config: PhoneConfig,
+  clock: SystemClock,
+  address: string | undefined,
+  tap: () => SipTap | undefined,
+): Promise<SipStack | undefined> {
   try {
-    return await SipStack.start({ config, clock, userAgent: USER_AGENT, listenHost: address });
+    return await SipStack.start({ config, clock, userAgent: USER_AGENT, listenHost: address, tap });
   } catch (e) {
     console.error(`deskphone: SIP not started: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
@@ -57,13 +67,29 @@ async function run(options: CliOptions): Promise<void> {
   if (!known) throw new StartError(`unknown board "${options.board}" (known: ${boardNames().join(', ')})`);
   validateBoard(known.description, known.file, isKeyName);
 
-  const startup = await loadStartupConfig(options.configFile);
-  for (const message of startup.messages) console.error(`deskphone: ${message}`);
+  const config = await ConfigRuntime.open(options.configFile, options.dataDir);
+  const log = new Log();
+  const ring = new RingBufferSink(500, 'info');
+  log.addSink(ring);
+  const logger = log.logger('phone');
+  const say = (message: string): void => {
+    console.error(`deskphone: ${message}`);
+    logger.info(message);
+  };
+  for (const message of config.messages) say(message);
 
   const clock = new SystemClock();
   const hw = await createHardware(known, clock);
-  const sip = await startSip(startup.config.view, clock, options.sipAddress);
-  const phone = new Phone(hw, sip ? { sip: phoneSip(sip, clock) } : {});
+  // The tracer lives in Management, which starts after SIP: the tap looks it up when called.
+  const services: { management?: Management } = {};
+  const tap = (): SipTap | undefined => {
+    const tracer = services.management?.tracer;
+    return tracer?.active ? (...args) => tracer.record(...args) : undefined;
+  };
+  const sip = await startSip(config.current().view, clock, options.sipAddress, tap);
+  config.onChange((next) => sip?.applyConfig(next.view));
+  const sipView = sip ? phoneSip(sip, clock) : undefined;
+  const phone = new Phone(hw, sipView ? { sip: sipView } : {});
   let audio: BoardAudio | undefined;
   const running: { console?: RunningConsole } = {};
   let stopping: Promise<void> | undefined;
@@ -71,6 +97,7 @@ async function run(options: CliOptions): Promise<void> {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await running.console?.close();
+      await services.management?.stop();
       await phone.dispose();
       await sip?.stop();
       await audio?.stop();
@@ -98,7 +125,23 @@ async function run(options: CliOptions): Promise<void> {
     throw e;
   }
 
-  const target = phoneConsoleTarget(phone, hw, stop);
+  const management = new Management({
+    config,
+    clock,
+    dataDir: options.dataDir,
+    platform: known.description.platform,
+    sip,
+    phoneSip: sipView,
+    log: logger,
+    logLines: () => ring.records().map(formatLine),
+    // A reboot of the firmware: stop cleanly; the service manager (systemd) starts it again.
+    reboot: () => Promise.resolve(quit()),
+  });
+  services.management = management;
+  await management.start();
+  for (const url of management.webAddresses()) say(`web UI on ${url}`);
+
+  const target = phoneConsoleTarget(phone, hw, stop, (on) => management.trace(on));
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   if (options.console === undefined && interactive) {
     const { startFrontPanel } = await import('../boards/sim/front-panel.js');

@@ -5,10 +5,12 @@
  * left — as a desk phone handed a bad provisioning file does.
  */
 import { loadConfigFile } from './load.js';
-import { resolveConfig, type ResolvedConfig } from './layers.js';
+import { resolveConfig, type ConfigLayer, type ResolvedConfig } from './layers.js';
 
 export interface StartupConfig {
   readonly config: ResolvedConfig;
+  /** The --config file as a layer, when it could be read. */
+  readonly file?: ConfigLayer;
   /** One line each: `phone.cfg:12: …` diagnostics and cross-setting problems. */
   readonly messages: readonly string[];
 }
@@ -25,6 +27,7 @@ export async function loadStartupConfig(configFile: string | undefined): Promise
   const config = resolveConfig({ file: parsed });
   return {
     config,
+    file: parsed,
     messages: [
       ...parsed.diagnostics.map((d) => `${d.severity}: ${d.text}`),
       ...config.problems.map((p) => `warning: ${configFile}: ${p}`),

@@ -14,6 +14,8 @@ export interface ConsoleTarget {
   ledLines(): string[];
   /** The phone's state as one JSON object. */
   state(): unknown;
+  /** Starts or stops the SIP packet capture; answers where it goes. */
+  trace(on: boolean): Promise<string[]>;
   /** Call commands, which later parts of the phone implement. */
   callCommand(name: CallCommandName, argument: string): Promise<string[]>;
   quit(): Promise<void>;
@@ -41,6 +43,7 @@ export const HELP_LINES: readonly string[] = [
   'leds                  print each LED and what it shows',
   'state                 print the phone state as one JSON line',
   'dial <number-or-uri>  answer  hangup  hold  resume  transfer <target>',
+  'trace on|off          capture SIP to a pcap file in the data directory',
   'quit                  stop the phone',
 ];
 
@@ -78,6 +81,9 @@ export async function runCommand(line: string, target: ConsoleTarget): Promise<C
         return { output: target.ledLines() };
       case 'state':
         return { output: [JSON.stringify(target.state())] };
+      case 'trace':
+        if (argument !== 'on' && argument !== 'off') throw new CommandError('usage: trace on|off');
+        return { output: await target.trace(argument === 'on') };
       case 'help':
         return { output: HELP_LINES };
       case 'quit':

@@ -8,7 +8,12 @@ import type { PhoneHardware } from '../hardware.js';
 import { parseKeyName, parseKeySequence } from '../../drivers/keypad/key-names.js';
 import type { Phone } from './phone.js';
 
-export function phoneConsoleTarget(phone: Phone, hw: PhoneHardware, quit: () => Promise<void>): ConsoleTarget {
+export function phoneConsoleTarget(
+  phone: Phone,
+  hw: PhoneHardware,
+  quit: () => Promise<void>,
+  trace: (on: boolean) => Promise<string> = () => Promise.reject(new CommandError('tracing is not available')),
+): ConsoleTarget {
   return {
     async pressKey(name: string) {
       const key = parseKeyName(name);
@@ -34,6 +39,9 @@ export function phoneConsoleTarget(phone: Phone, hw: PhoneHardware, quit: () => 
     state: () => ({ ...phone.status(), leds: Object.fromEntries([...hw.leds].map(([n, l]) => [n, l.showing])) }),
     callCommand(_name: CallCommandName): Promise<string[]> {
       return Promise.reject(new CommandError(`not supported yet`));
+    },
+    async trace(on: boolean) {
+      return [await trace(on)];
     },
     quit,
   };

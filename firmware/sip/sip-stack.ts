@@ -8,6 +8,7 @@ import type { Clock } from '../../drivers/bus/clock.js';
 import type { PhoneConfig, SipServerConfig } from '../config/view.js';
 import { Keepalive, SocketSipTransport, SipServerLocator, type DnsResolver, type TransportLogger } from './transport/index.js';
 import { KeepaliveSupervisor } from './keepalive-supervisor.js';
+import { TracingTransport, type SipTap } from './transport/tracing-transport.js';
 import type { TransportProtocol, TransportTarget } from './transport/types.js';
 import { TransactionLayer } from './transaction/index.js';
 import { UserAgentCore } from './ua/user-agent-core.js';
@@ -26,6 +27,8 @@ export interface SipStackOptions {
   readonly advertisedHost?: string;
   readonly dns?: DnsResolver;
   readonly logger?: TransportLogger;
+  /** Sees every SIP message sent and received while it returns a tap (the pcap trace). */
+  readonly tap?: () => SipTap | undefined;
 }
 
 function protocolOf(transport: SipServerConfig['transport']): TransportProtocol | undefined {
@@ -60,10 +63,24 @@ export class SipStack {
     readonly registrations: RegistrationManager,
     readonly keepalives: KeepaliveSupervisor,
     private readonly serverAddresses: Set<string>,
+    private readonly live: { config: PhoneConfig },
   ) {}
 
+  /**
+   * A new configuration, applied live: accounts whose registration changed
+   * re-register (the manager compares), trust and direct-IP settings apply
+   * to the next request. Listen ports and TLS trust need a restart of SIP.
+   */
+  applyConfig(next: PhoneConfig): void {
+    this.live.config = next;
+    this.registrations.configure(next.accounts);
+  }
+
   static async start(options: SipStackOptions): Promise<SipStack> {
-    const { config, clock } = options;
+    const { clock } = options;
+    // Read through `live` by every closure below, so applyConfig() takes effect at once.
+    const live = { config: options.config };
+    const config = options.config;
     const host = options.listenHost ?? '0.0.0.0';
     const port = config.sip.listenPort;
     const transport = await SocketSipTransport.open({
@@ -74,7 +91,7 @@ export class SipStack {
       clock,
       logger: options.logger,
     });
-    const layer = new TransactionLayer(transport, clock);
+    const layer = new TransactionLayer(options.tap ? new TracingTransport(transport, options.tap) : transport, clock);
     const locator = new SipServerLocator(options.dns);
     // The addresses our registrars and proxies resolved to: sip.trust_ctrl
     // accepts requests from these only, and direct IP calls are those from elsewhere.
@@ -88,7 +105,7 @@ export class SipStack {
     };
     const contact = (protocol: TransportProtocol): Uri => {
       const local = transport.localEndpoint(protocol);
-      const user = config.accounts[0]?.userName;
+      const user = live.config.accounts[0]?.userName;
       return sipUri({
         ...(user ? { user } : {}),
         host: local.host,
@@ -102,8 +119,8 @@ export class SipStack {
       contact,
       sources: {
         trustedSource: (source) => serverAddresses.has(source.host),
-        trustCtrl: () => config.sip.trustCtrl,
-        allowDirectIp: () => config.features.directIpCall,
+        trustCtrl: () => live.config.sip.trustCtrl,
+        allowDirectIp: () => live.config.features.directIpCall,
       },
       logger: { warn: (line) => console.error(`sip: ${line}`) },
     });
@@ -127,7 +144,7 @@ export class SipStack {
     });
     registrations.onChange(() => {
       keepalives.update(
-        config.accounts.flatMap((account) => {
+        live.config.accounts.flatMap((account) => {
           const client = registrations.client(account.index);
           return client ? [{ account, bindingTarget: client.bindingTarget, flowFailed: (r: string) => client.flowFailed(r) }] : [];
         }),
@@ -135,7 +152,7 @@ export class SipStack {
     });
     registrations.configure(config.accounts);
     registrations.start();
-    return new SipStack(transport, layer, core, registrations, keepalives, serverAddresses);
+    return new SipStack(transport, layer, core, registrations, keepalives, serverAddresses, live);
   }
 
   /** Whether `host` is one of our servers' addresses (as resolved so far). */

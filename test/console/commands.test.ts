@@ -29,6 +29,10 @@ function recordingTarget(): ConsoleTarget & { calls: string[] } {
       calls.push(`${name} ${arg}`.trim());
       return Promise.reject(new CommandError('not supported yet'));
     },
+    trace: (on) => {
+      calls.push(`trace ${on ? 'on' : 'off'}`);
+      return Promise.resolve([`trace ${on ? 'on' : 'off'}`]);
+    },
     quit: () => Promise.resolve(),
   };
 }

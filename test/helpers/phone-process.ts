@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,11 +17,15 @@ export interface Finished {
   readonly stderr: string;
 }
 
+/** Starts the phone; without --data-dir it gets a fresh one, removed when it exits. */
 export function spawnPhone(args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'firmware', 'main.ts'), ...args], {
+  const ownDataDir = args.includes('--data-dir') ? undefined : mkdtempSync(path.join(tmpdir(), 'deskphone-data-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'firmware', 'main.ts'), ...args, ...(ownDataDir ? ['--data-dir', ownDataDir] : [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, DESKPHONE_DEBUG: '' },
   });
+  if (ownDataDir) child.once('exit', () => rmSync(ownDataDir, { recursive: true, force: true }));
+  return child;
 }
 
 /** Runs the phone with `input` on stdin and waits for it to exit (killing it after `timeoutMs`). */

@@ -34,6 +34,9 @@ export interface PhoneState {
 
 export interface PhoneUnderTest {
   readonly console: ConsoleClient;
+  readonly dataDir: string;
+  /** The web UI's http:// address, when it started. */
+  readonly webUrl: string | undefined;
   readonly child: ChildProcessWithoutNullStreams;
   stderr(): string;
   state(): Promise<PhoneState>;
@@ -44,7 +47,8 @@ export interface PhoneUnderTest {
 }
 
 export function accountsCfg(accounts: readonly AccountSpec[], extra: readonly string[] = []): string {
-  const lines = ['#!version:1.0.0.1', 'sip.listen_port = 0'];
+  // Any free ports, and no HTTPS certificate to make: tests run several phones at once.
+  const lines = ['#!version:1.0.0.1', 'sip.listen_port = 0', 'static.network.port.http = 0', 'static.wui.https_enable = 0'];
   accounts.forEach((a, i) => {
     const n = i + 1;
     lines.push(
@@ -61,8 +65,9 @@ export function accountsCfg(accounts: readonly AccountSpec[], extra: readonly st
   return [...lines, ...extra, ''].join('\n');
 }
 
-export async function startPhoneUnderTest(cfg: string): Promise<PhoneUnderTest> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'deskphone-put-'));
+/** Starts a phone on `cfg`; with `dataDir`, on that (kept) data directory, else a fresh one removed at stop. */
+export async function startPhoneUnderTest(cfg: string, options: { readonly dataDir?: string } = {}): Promise<PhoneUnderTest> {
+  const dir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'deskphone-put-'));
   const cfgFile = path.join(dir, 'phone.cfg');
   writeFileSync(cfgFile, cfg);
   const child = spawnPhone(['--config', cfgFile, '--data-dir', dir, '--console', 'tcp:127.0.0.1:0', '--sip-address', '127.0.0.1']);
@@ -83,6 +88,8 @@ export async function startPhoneUnderTest(cfg: string): Promise<PhoneUnderTest> 
   };
   return {
     console: client,
+    dataDir: dir,
+    webUrl: /web UI on (http:\/\/\S+)/.exec(stderr)?.[1],
     child,
     stderr: () => stderr,
     state,
@@ -106,7 +113,7 @@ export async function startPhoneUnderTest(cfg: string): Promise<PhoneUnderTest> 
         clearTimeout(timer);
       }
       client.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,106 @@
+/**
+ * The web UI's backend on the running phone: settings through the live
+ * configuration (stored durably, applied at once), status from the SIP
+ * stack, logs from the in-memory ring, the SIP trace file for download.
+ */
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { ConfigRuntime } from '../config/config-runtime.js';
+import type { ResolvedConfig } from '../config/layers.js';
+import type { SettingEntry } from '../config/setting-entry.js';
+import type { PhoneSip } from '../phone/phone-sip.js';
+import { FIRMWARE_VERSION } from '../version.js';
+import type { AccountStatus, CallRecord, Contact, RegistrationStateName, StatusView, TraceState, WebBackend } from './backend.js';
+
+export interface PhoneBackendOptions {
+  readonly config: ConfigRuntime;
+  readonly sip?: PhoneSip;
+  /** "udp 5060", "tcp 5060" … */
+  readonly sipListeners: () => readonly string[];
+  readonly logLines: () => readonly string[];
+  /** The current or last SIP trace file, if tracing ever ran. */
+  readonly traceFile: () => string | undefined;
+  readonly startedAt: number;
+  readonly now: () => number;
+  readonly reboot: () => Promise<void>;
+}
+
+function registrationState(state: string, registered: boolean): RegistrationStateName {
+  if (registered) return 'registered';
+  if (state === 'failed') return 'failed';
+  if (state === 'registering' || state === 'retry-wait' || state === 'refreshing') return 'registering';
+  return 'unregistered';
+}
+
+function addresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => !a.internal)
+    .map((a) => a.address);
+}
+
+export class PhoneBackend implements WebBackend {
+  private contactList: Contact[] = [];
+
+  constructor(private readonly options: PhoneBackendOptions) {}
+
+  config(): ResolvedConfig {
+    return this.options.config.current();
+  }
+
+  applyLocalChanges(entries: readonly SettingEntry[]): Promise<void> {
+    return this.options.config.applyLocal(entries);
+  }
+
+  status(): StatusView {
+    const accounts: AccountStatus[] = (this.options.sip?.accounts() ?? []).map((a) => ({
+      index: a.index,
+      state: registrationState(a.state, a.registered),
+      ...(a.lastFailure ? { detail: a.lastFailure.reason } : {}),
+    }));
+    return {
+      version: FIRMWARE_VERSION,
+      uptimeSeconds: Math.floor((this.options.now() - this.options.startedAt) / 1000),
+      accounts,
+      network: { addresses: addresses(), sipListeners: this.options.sipListeners() },
+      calls: [],
+    };
+  }
+
+  logs(): readonly string[] {
+    return this.options.logLines();
+  }
+
+  callHistory(): readonly CallRecord[] {
+    // The call history comes with the calls work; until then there is none to show.
+    return [];
+  }
+
+  contacts(): readonly Contact[] {
+    return this.contactList;
+  }
+
+  replaceContacts(contacts: readonly Contact[]): Promise<void> {
+    this.contactList = [...contacts];
+    return Promise.resolve();
+  }
+
+  trace(): TraceState {
+    const file = this.options.traceFile();
+    if (file === undefined) return { supported: true };
+    try {
+      return { supported: true, file: { filename: 'sip-trace.pcap', contentType: 'application/vnd.tcpdump.pcap', body: readFileSync(file) } };
+    } catch {
+      return { supported: true };
+    }
+  }
+
+  reboot(): Promise<void> {
+    return this.options.reboot();
+  }
+
+  async factoryReset(): Promise<void> {
+    await this.options.config.factoryReset();
+    this.contactList = [];
+  }
+}
