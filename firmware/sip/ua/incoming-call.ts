@@ -84,6 +84,9 @@ export interface IncomingCallContext {
 /** A handler for in-dialog requests (re-INVITE, UPDATE, INFO …): true when it answers. */
 export type InDialogHandler = (request: UasRequest, dialog: Dialog) => boolean;
 
+/** Hears the ACKs in the call's dialog other than the one for the INVITE's 2xx (those for 2xx to re-INVITEs, §13.3.1.4). */
+export type InDialogAckHandler = (ack: IncomingRequest, dialog: Dialog) => void;
+
 export class IncomingCall implements DialogOwner {
   readonly request: SipRequest;
   readonly source: TransportTarget;
@@ -102,6 +105,7 @@ export class IncomingCall implements DialogOwner {
   #accepted: SipResponse | undefined;
   #hangupPending = false;
   #inDialogHandler: InDialogHandler | undefined;
+  #inDialogAckHandler: InDialogAckHandler | undefined;
 
   constructor(uas: UasRequest, transaction: InviteServerTransaction, ctx: IncomingCallContext) {
     if (uas.request.method !== 'INVITE') throw new Error(`IncomingCall for ${uas.request.method}`);
@@ -152,6 +156,11 @@ export class IncomingCall implements DialogOwner {
   /** Who answers re-INVITE, UPDATE, INFO … in this call's dialog; unhandled ones get the core's default (488 for a re-INVITE). */
   setInDialogHandler(handler: InDialogHandler | undefined): void {
     this.#inDialogHandler = handler;
+  }
+
+  /** Who hears the other ACKs in this call's dialog (a SessionModifier stops its 2xx retransmissions on them). */
+  setInDialogAckHandler(handler: InDialogAckHandler | undefined): void {
+    this.#inDialogAckHandler = handler;
   }
 
   /** 180 Ringing. */
@@ -267,9 +276,11 @@ export class IncomingCall implements DialogOwner {
   }
 
   /** The ACK for our 2xx (§13.3.1.4: "Response retransmissions cease when an ACK request for the response is received"). */
-  ackReceived(ack: IncomingRequest): void {
-    if (this.#state !== 'accepted') return;
-    if (getCSeq(ack.message)?.seq !== this.#inviteSeq) return;
+  ackReceived(ack: IncomingRequest, dialog?: Dialog): void {
+    if (this.#state !== 'accepted' || getCSeq(ack.message)?.seq !== this.#inviteSeq) {
+      if (dialog !== undefined) this.#inDialogAckHandler?.(ack, dialog);
+      return;
+    }
     this.#retransmitter.stop();
     this.#transition('confirmed', 'ACK');
     if (this.#hangupPending) {

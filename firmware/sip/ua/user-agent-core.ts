@@ -22,6 +22,11 @@
  *   const core = new UserAgentCore({ layer, clock, contact: (protocol) => myContactUri,
  *                                    sources: { trustedSource, trustCtrl, allowDirectIp } });
  *   core.onIncomingCall((call) => call.ring());
+ *
+ * As a UAC it places calls (placeCall(): outgoing-call.ts), owns their
+ * dialogs like those of incoming calls, and sends the ACK for each 2xx to
+ * an INVITE of ours (sendAck(), §13.2.2.4); sessionContext is what the
+ * re-INVITE machinery (session-modifier.ts) needs of it.
  */
 import type { Clock } from '../../../drivers/bus/clock.js';
 import { DialogRegistry, responseDialogId, dialogKey } from '../dialog/index.js';
@@ -43,9 +48,12 @@ import { capabilities, capabilityHeaders } from './capabilities.js';
 import type { UasCapabilities } from './capabilities.js';
 import type { DialogOwner } from './dialog-owner.js';
 import { IncomingCall } from './incoming-call.js';
+import { OutgoingCall } from './outgoing-call.js';
+import type { PlaceCallOptions } from './outgoing-call.js';
 import { literalTarget } from './request-target.js';
 import { DIRECT_IP_FORBIDDEN_REASON, directIpForbidden, dropUntrusted, sourceFacts } from './source-policy.js';
 import type { SourcePolicy } from './source-policy.js';
+import type { AckSent, SessionContext } from './session-context.js';
 import { runUasChecks } from './uas-checks.js';
 import { UasRequest } from './uas-request.js';
 
@@ -105,6 +113,7 @@ export class UserAgentCore {
   /** The incoming call each INVITE server transaction belongs to, for CANCEL (§9.2). */
   readonly #calls = new Map<InviteServerTransaction, IncomingCall>();
   readonly #acks = new Map<string, SentAck>();
+  readonly #outgoing = new Set<OutgoingCall>();
   #incomingCallHandler: ((call: IncomingCall) => void) | undefined;
   #disposed = false;
 
@@ -202,6 +211,89 @@ export class UserAgentCore {
     this.#logger.warn(`sip/ua: cannot resolve where ${request.method} goes: ${e instanceof Error ? e.message : String(e)}`);
   }
 
+  /**
+   * Places a call (RFC 3261 §13.2; outgoing-call.ts): the INVITE goes to
+   * `options.server` through `options.sender` on a later microtask; the
+   * call's dialogs are routed like those of incoming calls.
+   */
+  placeCall(options: PlaceCallOptions): OutgoingCall {
+    if (this.#disposed) throw new Error('user-agent core disposed');
+    const call = new OutgoingCall(options, {
+      ...this.sessionContext,
+      contact: (protocol) => this.#contact(protocol),
+      addDialog: (dialog, owner) => this.dialogs.add(dialog, owner),
+      sendCancel: (cancel, target, handlers) => this.#layer.sendRequest(cancel, target, handlers),
+    });
+    this.#outgoing.add(call);
+    call.onStateChange(() => {
+      if (call.isFinished) this.#outgoing.delete(call);
+    });
+    call.start();
+    return call;
+  }
+
+  /** Live outgoing calls (not yet in a final state). */
+  get outgoingCalls(): OutgoingCall[] {
+    return [...this.#outgoing];
+  }
+
+  /**
+   * Sends the ACK for a 2xx to an INVITE of ours (§13.2.2.4) to the next hop
+   * resolveTarget gives, and remembers it (rememberAck) for a retransmitted
+   * 2xx that outlives the INVITE client transaction. Resolves with the ACK
+   * as sent and where, so the caller re-sends it for each retransmission
+   * the transaction still passes up; undefined when it cannot be routed.
+   * With a synchronous resolver the ACK is on its way before this returns.
+   */
+  sendAck(dialog: Dialog, inviteSeq: number, ack: SipRequest): Promise<AckSent | undefined> {
+    const send = (target: TransportTarget | undefined): AckSent | undefined => {
+      if (target === undefined || this.#disposed) {
+        if (target === undefined) this.#logger.warn('sip/ua: no route for the ACK of a 2xx');
+        return undefined;
+      }
+      const sent = this.#layer.sendAck(ack, target).ack;
+      this.rememberAck(dialog, inviteSeq, sent, target);
+      return { ack: sent, target };
+    };
+    let resolved: TransportTarget | undefined | Promise<TransportTarget | undefined>;
+    try {
+      resolved = this.#resolveTarget(ack);
+    } catch (e) {
+      this.#unresolvable(ack, e);
+      return Promise.resolve(undefined);
+    }
+    if (resolved instanceof Promise) {
+      return resolved.then(send, (e: unknown) => {
+        this.#unresolvable(ack, e);
+        return undefined;
+      });
+    }
+    try {
+      return Promise.resolve(send(resolved));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /**
+   * What a SessionModifier (re-INVITEs in a call's dialog) and an outgoing
+   * call need of the core: clock, timer values, capabilities, and the ways
+   * in-dialog requests and ACKs leave.
+   */
+  get sessionContext(): SessionContext {
+    return {
+      clock: this.#clock,
+      timers: this.#layer.timerValues,
+      capabilities: this.capabilities,
+      sendRequest: (request, handlers) => this.sendRequest(request, handlers),
+      sendAck: (dialog, inviteSeq, ack) => this.sendAck(dialog, inviteSeq, ack),
+      resendAck: (sent) => {
+        if (!this.#disposed) this.#layer.sendAck(sent.ack, sent.target);
+      },
+      log: (line) => this.#logger.warn(line),
+    };
+  }
+
   /** Live incoming calls (not yet in a final state). */
   get incomingCalls(): IncomingCall[] {
     return [...new Set(this.#calls.values())];
@@ -213,6 +305,8 @@ export class UserAgentCore {
     for (const off of this.#unsubscribe) off();
     for (const call of this.#calls.values()) call.dispose();
     this.#calls.clear();
+    for (const call of this.#outgoing) call.dispose();
+    this.#outgoing.clear();
     this.#ongoing.clear();
     this.#acks.clear();
     this.#handlers.clear();
