@@ -1,0 +1,138 @@
+/**
+ * The jitter buffer's decisions, as pure functions of its state: what to do
+ * for the next piece of audio (decode, skip a gap, conceal, comfort noise),
+ * and whether to stretch what is about to be played (accelerate, preemptive
+ * expand, or neither). Modelled on the operations of WebRTC NetEQ's
+ * DecisionLogic (normal, merge, expand, accelerate, preemptive expand, CNG),
+ * with our own rules.
+ *
+ * Terms (all times on the receiver's clock):
+ *  - the playout deadline of the next packet is the pull at which the audio
+ *    already decoded runs out; expressed as a transit (deadline minus the
+ *    packet's media time) it is comparable with the target transit from
+ *    target-delay.ts: the packet is in time when its transit is at most that;
+ *  - pulls take a fixed number of samples (10 or 20 ms), so the deadline can
+ *    only move in whole pulls; decoded audio beyond a whole number of pulls
+ *    (the misalignment) adds delay without buying any time for packets.
+ *    Removing it is free; crossing a pull boundary buys or costs one pull.
+ */
+
+/** What to do for the next piece of audio when the playout point reaches `nextTs`. */
+export type FrameAction =
+  /** The packet for nextTs is here: decode it (a merge, when concealment came before). */
+  | 'decode'
+  /** A comfort-noise (SID) packet is next: take its parameters, play noise. */
+  | 'comfort-noise-update'
+  /** In a DTX pause with no packet due yet: play comfort noise, the timeline runs on. */
+  | 'comfort-noise'
+  /** A later packet is here and as much audio as the gap spans has been concealed: declare the gap lost and jump to it. */
+  | 'skip-gap'
+  /** The packet after the missing one is here and the codec has in-band FEC: recover the missing frame from it. */
+  | 'fec'
+  /** Nothing to play: conceal one frame (a stall when no later packet is here). */
+  | 'conceal';
+
+export interface FrameStatus {
+  /** The earliest buffered packet, relative to the playout point. */
+  readonly head?: {
+    /** Its timestamp minus nextTs, in RTP timestamp units. */
+    readonly leap: number;
+    readonly comfortNoise: boolean;
+  };
+  /** Timestamp units concealed since the playout point last advanced by a decoded packet. */
+  readonly concealedSinceAdvance: number;
+  /** RTP timestamp units in one frame. */
+  readonly frameTs: number;
+  readonly inComfortNoise: boolean;
+  readonly decoderHasFec: boolean;
+}
+
+/**
+ * NetEQ waits out a gap by concealing until the concealment spans it
+ * ("timestamp_leap > generated_noise_samples" keeps expanding); we do the
+ * same, so a lost packet costs exactly its duration of concealment and the
+ * delay does not change, while a packet that is merely late — nothing after
+ * it has arrived — is waited for (a stall: more delay, no loss).
+ */
+export function nextFrameAction(s: FrameStatus): FrameAction {
+  const head = s.head;
+  if (head && head.leap <= 0) return head.comfortNoise ? 'comfort-noise-update' : 'decode';
+  if (s.inComfortNoise) return 'comfort-noise';
+  if (!head) return 'conceal';
+  if (s.concealedSinceAdvance >= head.leap) return 'skip-gap';
+  if (s.decoderHasFec && !head.comfortNoise && head.leap === s.frameTs && s.concealedSinceAdvance === 0) return 'fec';
+  return 'conceal';
+}
+
+export type StretchKind = 'none' | 'accelerate' | 'expand';
+
+export interface StretchStatus {
+  /** The next packet's deadline as a transit, ms. */
+  readonly deadlineTransitMs: number;
+  /** The target transit (target-delay.ts), ms. */
+  readonly targetTransitMs: number;
+  /** Decoded samples beyond whole pulls (0 ≤ misalignment < pullSamples). */
+  readonly misalignmentSamples: number;
+  readonly pullSamples: number;
+  readonly sampleRate: number;
+  /** Shortest change a stretch can make, samples. */
+  readonly minStretchSamples: number;
+  /**
+   * The highest target of the last moments (the release window), ms: a
+   * pull of delay is given back only when the deadline would still meet it.
+   */
+  readonly releaseTargetMs: number;
+}
+
+export interface StretchDecision {
+  readonly kind: StretchKind;
+  /** Largest change wanted, samples (the WSOLA lag is chosen at or below it). */
+  readonly maxSamples: number;
+  /** Why, for logs and tests. */
+  readonly reason: 'in-target' | 'below-target' | 'above-target' | 'misaligned';
+}
+
+/**
+ * - Below the target: expand (adds delay, so later packets are in time).
+ *   Any lag helps; past the next pull boundary it only adds misalignment,
+ *   so the change wanted is what reaches the boundary.
+ * - A whole pull above the highest target of the last moments: accelerate
+ *   across the boundary below. Comparing with the recent maximum rather than
+ *   the target of the moment keeps a target that flickers across a boundary
+ *   from making the buffer pump; growing looks at the target of the moment.
+ * - Otherwise, if enough is misaligned for a splice: accelerate by at most
+ *   the misalignment — less delay, same deadline.
+ */
+export function decideStretch(s: StretchStatus): StretchDecision {
+  const pullMs = (s.pullSamples / s.sampleRate) * 1000;
+  const k = s.misalignmentSamples;
+  if (s.deadlineTransitMs < s.targetTransitMs) {
+    return { kind: 'expand', maxSamples: Math.max(s.minStretchSamples, s.pullSamples - k), reason: 'below-target' };
+  }
+  if (s.deadlineTransitMs - pullMs >= Math.max(s.targetTransitMs, s.releaseTargetMs)) {
+    return { kind: 'accelerate', maxSamples: k + s.pullSamples, reason: 'above-target' };
+  }
+  if (k >= s.minStretchSamples) return { kind: 'accelerate', maxSamples: k, reason: 'misaligned' };
+  return { kind: 'none', maxSamples: 0, reason: 'in-target' };
+}
+
+/**
+ * The deadline of the next packet as a transit, and the misalignment, from
+ * the decoded audio on hand after this pull's samples are taken: the next
+ * packet is needed at the pull where that audio runs out.
+ */
+export function playoutDeadline(
+  nowMs: number,
+  decodedSamples: number,
+  pullSamples: number,
+  sampleRate: number,
+  nextMediaMs: number,
+): { readonly deadlineTransitMs: number; readonly misalignmentSamples: number } {
+  const remaining = Math.max(0, decodedSamples - pullSamples);
+  const pullMs = (pullSamples / sampleRate) * 1000;
+  const pullsCovered = Math.floor(remaining / pullSamples);
+  return {
+    deadlineTransitMs: nowMs + (pullsCovered + 1) * pullMs - nextMediaMs,
+    misalignmentSamples: remaining - pullsCovered * pullSamples,
+  };
+}
