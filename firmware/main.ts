@@ -13,12 +13,16 @@ import type { PhoneHardware } from './hardware.js';
 import { Phone } from './phone/phone.js';
 import { phoneConsoleTarget } from './phone/console-target.js';
 import { startConsole, type RunningConsole } from './console/console-server.js';
-import { startBoardAudio, type BoardAudio } from '../boards/board-audio.js';
+import { mediaDevicesFor } from '../boards/media-devices.js';
+import { MediaClient } from './media/engine/media-client.js';
+import { mediaAnswerer } from './phone/calls/media-answer.js';
+import { createDefaultCodecRegistry } from './media/codecs/default-registry.js';
 import { ConfigRuntime } from './config/config-runtime.js';
 import { Log } from './log/logger.js';
 import { RingBufferSink } from './log/ring-buffer-sink.js';
 import { formatLine } from './log/log-record.js';
 import { Management } from './services/management.js';
+import { ServiceWatchdog, spawnSystemdNotify } from './watchdog.js';
 import type { SipTap } from './sip/transport/tracing-transport.js';
 import type { PhoneConfig } from './config/view.js';
 import { SipStack } from './sip/sip-stack.js';
@@ -62,6 +66,21 @@ async function startSip(
   }
 }
 
+/**
+ * The media worker with the board's PCM devices, or none when it cannot
+ * start: the phone then rings but cannot answer, and says why.
+ */
+async function startMedia(known: KnownBoard, options: CliOptions, say: (line: string) => void): Promise<MediaClient | undefined> {
+  const devices = mediaDevicesFor(known.description, { audioIn: options.audioIn, audioOut: options.audioOut });
+  if (!devices) return undefined;
+  try {
+    return await MediaClient.start(devices);
+  } catch (e) {
+    say(`audio not started: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
 async function run(options: CliOptions): Promise<void> {
   const known = findBoard(options.board);
   if (!known) throw new StartError(`unknown board "${options.board}" (known: ${boardNames().join(', ')})`);
@@ -89,18 +108,38 @@ async function run(options: CliOptions): Promise<void> {
   const sip = await startSip(config.current().view, clock, options.sipAddress, tap);
   config.onChange((next) => sip?.applyConfig(next.view));
   const sipView = sip ? phoneSip(sip, clock) : undefined;
-  const phone = new Phone(hw, sipView ? { sip: sipView } : {});
-  let audio: BoardAudio | undefined;
+  const media = await startMedia(known, options, say);
+  const phone = new Phone(hw, {
+    ...(sipView ? { sip: sipView } : {}),
+    ...(media
+      ? {
+          media: mediaAnswerer({
+            media,
+            address: sip?.transport.localEndpoint('udp').host ?? options.sipAddress ?? '127.0.0.1',
+            codecs: () => createDefaultCodecRegistry().list(),
+          }),
+        }
+      : {}),
+  });
   const running: { console?: RunningConsole } = {};
   let stopping: Promise<void> | undefined;
 
+  // systemd (deploy/deskphone.service) restarts a phone that stops feeding its watchdog.
+  const watchdog = new ServiceWatchdog({
+    clock,
+    env: process.env,
+    pid: process.pid,
+    run: spawnSystemdNotify,
+    log: { warn: (line) => say(line) },
+  });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      watchdog.stopping();
       await running.console?.close();
       await services.management?.stop();
       await phone.dispose();
       await sip?.stop();
-      await audio?.stop();
+      await media?.close();
       await hw.dispose();
     })();
     return stopping;
@@ -118,7 +157,6 @@ async function run(options: CliOptions): Promise<void> {
 
   try {
     await phone.start();
-    audio = await startBoardAudio(known.description, hw.clock, { audioIn: options.audioIn, audioOut: options.audioOut });
   } catch (e) {
     await stop().catch(() => undefined);
     if (isBusError(e)) throw new StartError(`board ${known.description.name} (${known.file}): ${e.message}`);
@@ -142,6 +180,7 @@ async function run(options: CliOptions): Promise<void> {
   for (const url of management.webAddresses()) say(`web UI on ${url}`);
 
   const target = phoneConsoleTarget(phone, hw, stop, (on) => management.trace(on));
+  watchdog.ready();
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   if (options.console === undefined && interactive) {
     const { startFrontPanel } = await import('../boards/sim/front-panel.js');
