@@ -37,6 +37,8 @@ export interface BaresipOptions {
   readonly codecs?: readonly string[];
   /** Microphone: a 16-bit PCM WAV file at 48 kHz mono, or a generated tone. */
   readonly source?: { readonly wav: string } | { readonly toneHz: number; readonly seconds?: number };
+  /** SDES-SRTP (RFC 4568): 'srtp-mand' refuses plain RTP, 'srtp' offers both. */
+  readonly mediaenc?: 'srtp' | 'srtp-mand';
   /** Register at start (default true); false sets regint=0. */
   readonly register?: boolean;
   /** Registration interval requested (default 600 s). */
@@ -131,6 +133,7 @@ export function renderPeerConfig(
     ANSWER_MODE: o.answerMode ?? 'auto',
     AUDIO_CODECS: (o.codecs ?? ['PCMU']).join(','),
     REGINT: o.register === false ? 0 : (o.regintSeconds ?? 600),
+    ACCOUNT_EXTRA: o.mediaenc === undefined ? '' : `;mediaenc=${o.mediaenc}`,
   });
   return { config, accounts };
 }

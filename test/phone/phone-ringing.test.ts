@@ -37,6 +37,10 @@ class FakeSip implements PhoneSip {
 
 class FakeCall implements IncomingCallView {
   readonly rejectedWith: number[] = [];
+  readonly callId = `fake-${Math.random()}`;
+  readonly offerSdp = undefined;
+  answered: string | undefined;
+  hungUp = false;
   private endListener: ((how: IncomingCallEnd) => void) | undefined;
   constructor(
     readonly callerName: string,
@@ -48,6 +52,13 @@ class FakeCall implements IncomingCallView {
   reject(status = 486): void {
     this.rejectedWith.push(status);
     this.end('rejected');
+  }
+  accept(answerSdp: string): void {
+    this.answered = answerSdp;
+  }
+  hangup(): void {
+    this.hungUp = true;
+    this.end('ended');
   }
   onEnd(listener: (how: IncomingCallEnd) => void): void {
     this.endListener = listener;
