@@ -18,7 +18,7 @@ import { MediaClient } from './media/engine/media-client.js';
 import { mediaAnswerer } from './phone/calls/media-answer.js';
 import { createDefaultCodecRegistry } from './media/codecs/default-registry.js';
 import { ConfigRuntime } from './config/config-runtime.js';
-import { Log } from './log/logger.js';
+import { Log, type Logger } from './log/logger.js';
 import { RingBufferSink } from './log/ring-buffer-sink.js';
 import { formatLine } from './log/log-record.js';
 import { Management } from './services/management.js';
@@ -70,11 +70,21 @@ async function startSip(
  * The media worker with the board's PCM devices, or none when it cannot
  * start: the phone then rings but cannot answer, and says why.
  */
-async function startMedia(known: KnownBoard, options: CliOptions, say: (line: string) => void): Promise<MediaClient | undefined> {
+async function startMedia(
+  known: KnownBoard,
+  options: CliOptions,
+  say: (line: string) => void,
+  log: Logger,
+): Promise<MediaClient | undefined> {
   const devices = mediaDevicesFor(known.description, { audioIn: options.audioIn, audioOut: options.audioOut });
   if (!devices) return undefined;
   try {
-    return await MediaClient.start(devices);
+    const media = await MediaClient.start(devices);
+    media.onEvent((event) => {
+      if (event.type === 'error') say(`audio: ${event.message}`);
+      else if (event.type === 'log') log.info(event.line);
+    });
+    return media;
   } catch (e) {
     say(`audio not started: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
@@ -108,7 +118,7 @@ async function run(options: CliOptions): Promise<void> {
   const sip = await startSip(config.current().view, clock, options.sipAddress, tap);
   config.onChange((next) => sip?.applyConfig(next.view));
   const sipView = sip ? phoneSip(sip, clock) : undefined;
-  const media = await startMedia(known, options, say);
+  const media = await startMedia(known, options, say, logger.child('media'));
   const phone = new Phone(hw, {
     ...(sipView ? { sip: sipView } : {}),
     ...(media

@@ -37,8 +37,17 @@ export function phoneConsoleTarget(
     },
     ledLines: () => [...hw.leds.entries()].map(([name, led]) => `${name} ${led.showing}`),
     state: () => ({ ...phone.status(), leds: Object.fromEntries([...hw.leds].map(([n, l]) => [n, l.showing])) }),
-    callCommand(_name: CallCommandName): Promise<string[]> {
-      return Promise.reject(new CommandError(`not supported yet`));
+    async callCommand(name: CallCommandName): Promise<string[]> {
+      try {
+        if (name === 'answer') await phone.answer();
+        else if (name === 'hangup') phone.hangup();
+        else throw new CommandError('not supported yet');
+      } catch (e) {
+        if (e instanceof CommandError) throw e;
+        throw new CommandError(e instanceof Error ? e.message : String(e));
+      }
+      await phone.settled();
+      return [];
     },
     async trace(on: boolean) {
       return [await trace(on)];

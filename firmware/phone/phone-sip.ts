@@ -26,8 +26,16 @@ export interface IncomingCallView {
   /** What to show as the number: the user part of a SIP URI, or the whole URI. */
   readonly callerNumber: string;
   readonly callerUri: string;
+  /** A stable id for the call (its Call-ID). */
+  readonly callId: string;
+  /** The caller's SDP offer, when the INVITE carried one. */
+  readonly offerSdp: string | undefined;
   /** Sends a final response (486 Busy Here by default). */
   reject(status?: number): void;
+  /** Answers: 200 OK with our SDP. */
+  accept(answerSdp: string): void;
+  /** Ends an answered call (BYE), or rejects one still ringing. */
+  hangup(): void;
   /** Called once, when the call is over for whatever reason. */
   onEnd(listener: (how: IncomingCallEnd) => void): void;
 }

@@ -10,7 +10,8 @@ import type { KeyName } from '../../drivers/keypad/key-names.js';
 import type { HookState } from '../../drivers/hook/hook-switch.js';
 import type { TimerHandle } from '../../drivers/bus/clock.js';
 import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
-import { dialingScreen, idleScreen, ringingScreen } from './screens.js';
+import { connectedScreen, dialingScreen, idleScreen, ringingScreen } from './screens.js';
+import type { AnswerOutcome, PhoneMedia } from './phone-media.js';
 import type { AccountStatus, IncomingCallView, PhoneSip } from './phone-sip.js';
 import { DisplayWriter } from './display-writer.js';
 
@@ -23,14 +24,25 @@ import { DisplayWriter } from './display-writer.js';
  *   dialing → ringing   a call comes in while pre-dialing on-hook
  *   ringing → idle      the call is rejected, cancelled or fails (on-hook)
  *   ringing → dialing   the same, with the handset lifted
+ *   ringing → connected answered: handset lifted, OK / Answer, or the console
+ *   connected → idle    either side hangs up (handset on the hook)
+ *   connected → dialing the far end hangs up while the handset is lifted
  */
-export type Screen = 'idle' | 'dialing' | 'ringing';
+export type Screen = 'idle' | 'dialing' | 'ringing' | 'connected';
 
 const ALLOWED: Readonly<Record<Screen, readonly Screen[]>> = {
   idle: ['dialing', 'ringing'],
   dialing: ['idle', 'dialing', 'ringing'],
-  ringing: ['idle', 'dialing'],
+  ringing: ['idle', 'dialing', 'connected'],
+  connected: ['idle', 'dialing'],
 };
+
+interface ActiveCall {
+  readonly view: IncomingCallView;
+  state: 'ringing' | 'answering' | 'connected';
+  media?: Extract<AnswerOutcome, { ok: true }>;
+  connectedAt?: number;
+}
 
 const DIAL_KEYS: ReadonlyMap<KeyName, string> = new Map([
   ...[...'0123456789'].map((d) => [d as KeyName, d] as const),
@@ -48,7 +60,14 @@ export interface PhoneStatus {
   readonly digits: string;
   readonly service: string;
   readonly accounts: readonly AccountStatus[];
-  readonly call: { readonly state: 'ringing'; readonly from: string; readonly fromName: string } | null;
+  readonly call: {
+    readonly state: 'ringing' | 'answering' | 'connected';
+    readonly from: string;
+    readonly fromName: string;
+    readonly codec?: string;
+    readonly secure?: boolean;
+    readonly durationS?: number;
+  } | null;
   readonly problems: readonly string[];
 }
 
@@ -57,12 +76,16 @@ export interface PhoneOptions {
   readonly now?: () => Date;
   /** The SIP side; without it the phone has no service. */
   readonly sip?: PhoneSip;
+  /** The audio side; without it calls can ring but not be answered. */
+  readonly media?: PhoneMedia;
 }
 
 export class Phone {
   private screen: Screen = 'idle';
   private digits = '';
-  private ringing: IncomingCallView | undefined;
+  private call: ActiveCall | undefined;
+  private callTimer: TimerHandle | undefined;
+  private readonly media: PhoneMedia | undefined;
   /** Parts that failed at start but did not stop the phone, for `state` and the status page. */
   private readonly problems: string[] = [];
   private readonly sip: PhoneSip | undefined;
@@ -77,6 +100,7 @@ export class Phone {
   ) {
     this.now = options.now ?? (() => new Date());
     this.sip = options.sip;
+    this.media = options.media;
     this.writer = new DisplayWriter(hw.display);
   }
 
@@ -124,13 +148,58 @@ export class Phone {
       digits: this.digits,
       service: this.service,
       accounts: this.sip?.accounts() ?? [],
-      call: this.ringing ? { state: 'ringing', from: this.ringing.callerUri, fromName: this.ringing.callerName } : null,
+      call: this.call
+        ? {
+            state: this.call.state,
+            from: this.call.view.callerUri,
+            fromName: this.call.view.callerName,
+            ...(this.call.media ? { codec: this.call.media.codec, secure: this.call.media.secure } : {}),
+            ...(this.call.connectedAt === undefined ? {} : { durationS: Math.floor((this.hw.clock.now() - this.call.connectedAt) / 1000) }),
+          }
+        : null,
       problems: [...this.problems],
     };
   }
 
+  /** Answers the ringing call (the console's `answer`, the handset, OK). */
+  async answer(): Promise<void> {
+    const call = this.call;
+    if (!call || call.state !== 'ringing') throw new Error('no call is ringing');
+    if (!this.media) throw new Error('this phone has no audio path to answer with');
+    const offer = call.view.offerSdp;
+    if (offer === undefined) throw new Error('the INVITE carried no SDP offer: answering with our own offer is not supported yet');
+    call.state = 'answering';
+    const outcome = await this.media.answer(offer, call.view.callId);
+    if (this.call !== call) {
+      // The caller gave up while the stream opened.
+      if (outcome.ok) await outcome.stop();
+      return;
+    }
+    if (!outcome.ok) {
+      call.view.reject(outcome.status);
+      throw new Error(`cannot answer: ${outcome.reason}`);
+    }
+    call.media = outcome;
+    call.view.accept(outcome.sdp);
+    call.state = 'connected';
+    call.connectedAt = this.hw.clock.now();
+    this.hw.leds.get('line')?.on();
+    this.transition('connected');
+    this.render();
+    this.tickCallTimer();
+  }
+
+  /** Ends the call: BYE when connected, 486 when still ringing. */
+  hangup(): void {
+    const call = this.call;
+    if (!call) throw new Error('no call to hang up');
+    if (call.state === 'ringing') call.view.reject(486);
+    else call.view.hangup();
+  }
+
   async dispose(): Promise<void> {
     this.hw.clock.clearTimer(this.minuteTimer);
+    this.hw.clock.clearTimer(this.callTimer);
     for (const off of this.unsubscribe) off();
     await this.writer.settled();
   }
@@ -143,14 +212,17 @@ export class Phone {
   private onIncomingCall(call: IncomingCallView): void {
     // One line until the calls work brings call waiting: a second caller, or a
     // caller while the handset is up and dialing, hears busy.
-    if (this.ringing || this.hw.hookState() === 'off-hook') {
+    if (this.call || this.hw.hookState() === 'off-hook') {
       call.reject(486);
       return;
     }
-    this.ringing = call;
+    const active: ActiveCall = { view: call, state: 'ringing' };
+    this.call = active;
     call.onEnd(() => {
-      if (this.ringing !== call) return;
-      this.ringing = undefined;
+      if (this.call !== active) return;
+      this.call = undefined;
+      this.hw.clock.clearTimer(this.callTimer);
+      active.media?.stop().catch((e: unknown) => console.error(`deskphone: stopping call audio: ${String(e)}`));
       const line = this.hw.leds.get('line');
       if (this.hw.hookState() === 'off-hook') line?.on();
       else line?.off();
@@ -163,7 +235,15 @@ export class Phone {
   }
 
   private onHook(state: HookState): void {
-    if (this.screen === 'ringing') return; // answering by lifting the handset comes with the calls work
+    if (this.screen === 'ringing' && state === 'off-hook') {
+      this.answerFromTheDesk();
+      return;
+    }
+    if (this.screen === 'connected' && state === 'on-hook') {
+      this.hangup();
+      return;
+    }
+    if (this.screen === 'ringing' || this.screen === 'connected') return;
     const line = this.hw.leds.get('line');
     if (state === 'off-hook') {
       line?.on();
@@ -180,7 +260,12 @@ export class Phone {
     if (event.kind !== 'down' && event.kind !== 'repeat') return;
     if (this.screen === 'ringing') {
       // Reject: the Cancel key or the "Rej" softkey (486 Busy Here, as desk phones send by default).
-      if (event.key === 'cancel' || event.key === 'soft4') this.ringing?.reject(486);
+      if (event.key === 'cancel' || event.key === 'soft4') this.call?.view.reject(486);
+      if (event.key === 'ok' || event.key === 'soft1' || event.key === 'speaker') this.answerFromTheDesk();
+      return;
+    }
+    if (this.screen === 'connected') {
+      if (event.key === 'cancel' || event.key === 'soft4') this.hangup();
       return;
     }
     const dialed = DIAL_KEYS.get(event.key);
@@ -204,10 +289,35 @@ export class Phone {
     const lines =
       this.screen === 'idle'
         ? idleScreen({ now: this.now(), status: this.service }, g)
-        : this.screen === 'ringing' && this.ringing
-          ? ringingScreen({ callerName: this.ringing.callerName, callerNumber: this.ringing.callerNumber }, g)
-          : dialingScreen({ digits: this.digits, offHook }, g);
+        : this.screen === 'ringing' && this.call
+          ? ringingScreen({ callerName: this.call.view.callerName, callerNumber: this.call.view.callerNumber }, g)
+          : this.screen === 'connected' && this.call?.media
+            ? connectedScreen(
+                {
+                  callerName: this.call.view.callerName,
+                  callerNumber: this.call.view.callerNumber,
+                  codec: this.call.media.codec,
+                  wideband: this.call.media.wideband,
+                  seconds: (this.hw.clock.now() - (this.call.connectedAt ?? this.hw.clock.now())) / 1000,
+                },
+                g,
+              )
+            : dialingScreen({ digits: this.digits, offHook }, g);
     this.writer.show(lines);
+  }
+
+  /** Answering from the keys or the handset: a failure shows in the log, the call keeps ringing or ends. */
+  private answerFromTheDesk(): void {
+    this.answer().catch((e: unknown) => console.error(`deskphone: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  /** Redraws the call timer every second while connected. */
+  private tickCallTimer(): void {
+    this.callTimer = this.hw.clock.setTimer(1000, () => {
+      if (this.screen !== 'connected') return;
+      this.render();
+      this.tickCallTimer();
+    });
   }
 
   /** Redraws on each minute boundary so the idle clock is right to the second it changes. */

@@ -78,3 +78,28 @@ export function ringingScreen(view: RingingView, g: DisplayGeometry): string[] {
     softkeyRow(['', '', '', 'Rej'], g.columns),
   ];
 }
+
+export interface ConnectedView {
+  readonly callerName: string;
+  readonly callerNumber: string;
+  readonly codec: string;
+  readonly wideband: boolean;
+  readonly seconds: number;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const hh = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export function connectedScreen(view: ConnectedView, g: DisplayGeometry): string[] {
+  const timer = formatDuration(view.seconds);
+  const name = view.callerName || view.callerNumber;
+  const codec = `${view.codec}${view.wideband ? ' HD' : ''}`;
+  const top = fit(name.slice(0, Math.max(0, g.columns - timer.length - 1)).padEnd(g.columns - timer.length) + timer, g.columns);
+  if (g.rows === 2) return [top, fit(codec, g.columns)];
+  return [top, fit(view.callerName ? view.callerNumber : '', g.columns), fit(codec, g.columns), softkeyRow(['', '', '', 'End'], g.columns)];
+}

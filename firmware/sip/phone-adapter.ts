@@ -4,7 +4,7 @@
 import type { AccountStatus, IncomingCallEnd, IncomingCallView, PhoneSip } from '../phone/phone-sip.js';
 import type { SipStack } from './sip-stack.js';
 import type { IncomingCall } from './ua/incoming-call.js';
-import { formatUri, type Uri } from './message/index.js';
+import { formatUri, getCallId, type Uri } from './message/index.js';
 
 /** What a desk phone shows as the number: the user part of a SIP URI, or the whole URI. */
 export function displayNumber(uri: Uri): string {
@@ -26,8 +26,16 @@ function incomingCallView(call: IncomingCall): IncomingCallView {
     callerName: party.displayName ?? '',
     callerNumber: displayNumber(party.uri),
     callerUri: formatUri(party.uri),
+    callId: getCallId(call.request) ?? '',
+    offerSdp: call.offer && /^application\/sdp\b/i.test(call.offer.contentType) ? new TextDecoder().decode(call.offer.bytes) : undefined,
     reject: (status = 486) => {
       if (!call.isFinished) call.reject(status);
+    },
+    accept: (answerSdp) => {
+      call.accept({ contentType: 'application/sdp', bytes: new TextEncoder().encode(answerSdp) });
+    },
+    hangup: () => {
+      if (!call.isFinished) call.hangup();
     },
     onEnd: (listener) => {
       let told = false;

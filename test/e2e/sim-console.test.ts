@@ -30,12 +30,13 @@ describe('the phone on the simulated board, through the console', () => {
     assert.equal(out.at(-1), 'OK');
   });
 
-  it('answers ERR for call commands until the calls work lands, and for bad input', async () => {
-    const run = await runPhone(['--console', 'stdio'], 'dial 1002\nhangup\nkey banana\nhook maybe\nquit\n');
+  it('answers ERR for call commands that have nothing to act on, and for bad input', async () => {
+    const run = await runPhone(['--console', 'stdio'], 'dial 1002\nhangup\nanswer\nkey banana\nhook maybe\nquit\n');
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(answers(run.stdout), [
       'ERR not supported yet',
-      'ERR not supported yet',
+      'ERR no call to hang up',
+      'ERR no call is ringing',
       'ERR unknown key "banana" (try help)',
       'ERR usage: hook off|on',
       'OK',

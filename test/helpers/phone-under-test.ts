@@ -29,7 +29,7 @@ export interface PhoneState {
     readonly expiresInS: number | null;
     readonly lastFailure: { readonly reason: string } | null;
   }>;
-  readonly call: { readonly from: string; readonly fromName: string } | null;
+  readonly call: { readonly from: string; readonly fromName: string; readonly codec?: string; readonly secure?: boolean } | null;
 }
 
 export interface PhoneUnderTest {
@@ -66,11 +66,14 @@ export function accountsCfg(accounts: readonly AccountSpec[], extra: readonly st
 }
 
 /** Starts a phone on `cfg`; with `dataDir`, on that (kept) data directory, else a fresh one removed at stop. */
-export async function startPhoneUnderTest(cfg: string, options: { readonly dataDir?: string } = {}): Promise<PhoneUnderTest> {
+export async function startPhoneUnderTest(
+  cfg: string,
+  options: { readonly dataDir?: string; readonly extraArgs?: readonly string[] } = {},
+): Promise<PhoneUnderTest> {
   const dir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'deskphone-put-'));
   const cfgFile = path.join(dir, 'phone.cfg');
   writeFileSync(cfgFile, cfg);
-  const child = spawnPhone(['--config', cfgFile, '--data-dir', dir, '--console', 'tcp:127.0.0.1:0', '--sip-address', '127.0.0.1']);
+  const child = spawnPhone(['--config', cfgFile, '--data-dir', dir, '--console', 'tcp:127.0.0.1:0', '--sip-address', '127.0.0.1', ...(options.extraArgs ?? [])]);
   let stderr = '';
   child.stderr.setEncoding('utf8');
   const port = await new Promise<number>((resolve, reject) => {
