@@ -18,6 +18,7 @@ import { MediaClient } from './media/engine/media-client.js';
 import { mediaAnswerer } from './phone/calls/media-answer.js';
 import { createDefaultCodecRegistry } from './media/codecs/default-registry.js';
 import { ConfigRuntime } from './config/config-runtime.js';
+import { TONE_COUNTRY_NAMES } from './config/schema.js';
 import { Log, type Logger } from './log/logger.js';
 import { RingBufferSink } from './log/ring-buffer-sink.js';
 import { formatLine } from './log/log-record.js';
@@ -79,7 +80,8 @@ async function startMedia(
   const devices = mediaDevicesFor(known.description, { audioIn: options.audioIn, audioOut: options.audioOut });
   if (!devices) return undefined;
   try {
-    const media = await MediaClient.start(devices);
+    // Stream figures every second, for `state` and the status page.
+    const media = await MediaClient.start(devices, { statsIntervalMs: 1000 });
     media.onEvent((event) => {
       if (event.type === 'error') say(`audio: ${event.message}`);
       else if (event.type === 'log') log.info(event.line);
@@ -127,6 +129,8 @@ async function run(options: CliOptions): Promise<void> {
             media,
             address: sip?.transport.localEndpoint('udp').host ?? options.sipAddress ?? '127.0.0.1',
             codecs: () => createDefaultCodecRegistry().list(),
+            toneCountry: () => TONE_COUNTRY_NAMES[String(config.current().get('voice.tone.country'))] ?? 'us',
+            log: say,
           }),
         }
       : {}),

@@ -166,6 +166,21 @@ export function isTimeZoneOffset(value: string): boolean {
   return m[1] === '-' ? hours <= 12 : hours <= 14;
 }
 
+/** Yealink's voice.tone.country names for the countries whose tone plans the phone has (firmware/media/tones). */
+export const TONE_COUNTRY_NAMES: Readonly<Record<string, 'us' | 'uk' | 'de' | 'fr' | 'cn' | 'jp'>> = {
+  'United States': 'us',
+  'Great Britain': 'uk',
+  Germany: 'de',
+  France: 'fr',
+  China: 'cn',
+  Japan: 'jp',
+};
+
+const TONE_COUNTRY: StringFormat = {
+  description: `one of ${Object.keys(TONE_COUNTRY_NAMES).join(', ')}`,
+  test: (value) => Object.hasOwn(TONE_COUNTRY_NAMES, value),
+};
+
 const TIME_ZONE: StringFormat = {
   description: 'an offset from UTC in hours, -12 to +14, e.g. +1, -5, +5:30',
   test: isTimeZoneOffset,
@@ -363,6 +378,12 @@ export const SETTINGS = [
     type: { kind: 'string', default: '0', format: TIME_ZONE },
     applies: 'live',
     description: 'Time zone as an offset from UTC, for the clock on the screen and call history.',
+  },
+  {
+    key: 'voice.tone.country',
+    type: { kind: 'string', default: 'United States', format: TONE_COUNTRY },
+    applies: 'live',
+    description: 'Call-progress tones (dial, ringback, busy …) as ITU-T E.180 gives them for this country.',
   },
   {
     // Yealink's "Autop URL" group; an empty URL (and no DHCP option 66) means no provisioning.

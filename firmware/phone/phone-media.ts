@@ -15,11 +15,32 @@ export type AnswerOutcome =
       readonly wideband: boolean;
       /** The media is SRTP (RTP/SAVP with SDES keys). */
       readonly secure: boolean;
+      /** The latest figures of the call's stream (for `state`), once the engine reported them. */
+      stats(): CallMediaStats | undefined;
       /** Stops the call's audio. */
       stop(): Promise<void>;
     }
   | { readonly ok: false; readonly status: number; readonly reason: string };
 
+export interface CallMediaStats {
+  readonly codec: string;
+  readonly packetsSent: number;
+  readonly packetsReceived: number;
+  readonly jitterMs: number;
+  /** Fraction of the peer's packets lost (RFC 3550 A.3). */
+  readonly lossFraction: number;
+  readonly rttMs: number | null;
+  readonly bufferDelayMs: number;
+  readonly targetDelayMs: number;
+  readonly concealedMs: number;
+}
+
+export type ProgressTone = 'dial' | 'ringback' | 'busy' | 'congestion' | 'callWaiting' | 'confirmation' | 'stutter';
+
 export interface PhoneMedia {
   answer(offerSdp: string, callId: string): Promise<AnswerOutcome>;
+  /** Plays a call-progress tone of the configured country; undefined stops it. */
+  tone(tone: ProgressTone | undefined): void;
+  /** The ringer. */
+  ring(on: boolean): void;
 }

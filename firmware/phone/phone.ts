@@ -11,7 +11,7 @@ import type { HookState } from '../../drivers/hook/hook-switch.js';
 import type { TimerHandle } from '../../drivers/bus/clock.js';
 import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
 import { connectedScreen, dialingScreen, idleScreen, ringingScreen } from './screens.js';
-import type { AnswerOutcome, PhoneMedia } from './phone-media.js';
+import type { AnswerOutcome, CallMediaStats, PhoneMedia, ProgressTone } from './phone-media.js';
 import type { AccountStatus, IncomingCallView, PhoneSip } from './phone-sip.js';
 import { DisplayWriter } from './display-writer.js';
 
@@ -67,6 +67,7 @@ export interface PhoneStatus {
     readonly codec?: string;
     readonly secure?: boolean;
     readonly durationS?: number;
+    readonly media?: CallMediaStats;
   } | null;
   readonly problems: readonly string[];
 }
@@ -85,6 +86,8 @@ export class Phone {
   private digits = '';
   private call: ActiveCall | undefined;
   private callTimer: TimerHandle | undefined;
+  /** The call-progress tone playing now, so the engine is told only of changes. */
+  private playingTone: ProgressTone | undefined;
   private readonly media: PhoneMedia | undefined;
   /** Parts that failed at start but did not stop the phone, for `state` and the status page. */
   private readonly problems: string[] = [];
@@ -154,6 +157,7 @@ export class Phone {
             from: this.call.view.callerUri,
             fromName: this.call.view.callerName,
             ...(this.call.media ? { codec: this.call.media.codec, secure: this.call.media.secure } : {}),
+            ...(this.call.media?.stats() ? { media: this.call.media.stats() } : {}),
             ...(this.call.connectedAt === undefined ? {} : { durationS: Math.floor((this.hw.clock.now() - this.call.connectedAt) / 1000) }),
           }
         : null,
@@ -169,6 +173,7 @@ export class Phone {
     const offer = call.view.offerSdp;
     if (offer === undefined) throw new Error('the INVITE carried no SDP offer: answering with our own offer is not supported yet');
     call.state = 'answering';
+    this.media.ring(false);
     const outcome = await this.media.answer(offer, call.view.callId);
     if (this.call !== call) {
       // The caller gave up while the stream opened.
@@ -221,6 +226,7 @@ export class Phone {
     call.onEnd(() => {
       if (this.call !== active) return;
       this.call = undefined;
+      if (active.state !== 'connected') this.media?.ring(false);
       this.hw.clock.clearTimer(this.callTimer);
       active.media?.stop().catch((e: unknown) => console.error(`deskphone: stopping call audio: ${String(e)}`));
       const line = this.hw.leds.get('line');
@@ -230,6 +236,7 @@ export class Phone {
       this.render();
     });
     this.transition('ringing');
+    this.media?.ring(true);
     this.hw.leds.get('line')?.blink('ringing');
     this.render();
   }
@@ -283,7 +290,17 @@ export class Phone {
     this.render();
   }
 
+  /** Dial tone while the handset is up and nothing is dialed yet; silence otherwise. */
+  private updateTone(): void {
+    const wanted: ProgressTone | undefined =
+      this.screen === 'dialing' && this.digits === '' && this.hw.hookState() === 'off-hook' ? 'dial' : undefined;
+    if (wanted === this.playingTone) return;
+    this.playingTone = wanted;
+    this.media?.tone(wanted);
+  }
+
   private render(): void {
+    this.updateTone();
     const g = { columns: this.hw.display.columns, rows: this.hw.display.rows };
     const offHook = this.hw.hookState() === 'off-hook';
     const lines =

@@ -29,7 +29,13 @@ export interface PhoneState {
     readonly expiresInS: number | null;
     readonly lastFailure: { readonly reason: string } | null;
   }>;
-  readonly call: { readonly from: string; readonly fromName: string; readonly codec?: string; readonly secure?: boolean } | null;
+  readonly call: {
+    readonly from: string;
+    readonly fromName: string;
+    readonly codec?: string;
+    readonly secure?: boolean;
+    readonly media?: { readonly packetsReceived: number; readonly packetsSent: number; readonly jitterMs: number; readonly bufferDelayMs: number };
+  } | null;
 }
 
 export interface PhoneUnderTest {

@@ -43,6 +43,12 @@ async function callOnce(
   assert.equal(connected.call?.secure, mediaenc !== undefined, `SRTP in use: ${JSON.stringify(connected.call)}`);
   assert.match((await phone.lcd()).join('\n'), new RegExp(codec === 'G722/16000/1' ? 'G722 HD' : codec.split('/')[0] ?? codec, 'i'));
   await new Promise((r) => setTimeout(r, 3000));
+  // `state` carries the call's stream figures (engine statistics, once a second).
+  const during = await phone.state();
+  assert.ok((during.call?.media?.packetsReceived ?? 0) > 100, `stream figures in state: ${JSON.stringify(during.call)}`);
+  assert.ok((during.call?.media?.packetsSent ?? 0) > 100);
+  assert.equal(typeof during.call?.media?.jitterMs, 'number');
+  assert.equal(typeof during.call?.media?.bufferDelayMs, 'number');
   assert.equal((await phone.console.command('hangup')).status, 'OK');
   await peer.waitForEvent('CALL_CLOSED', 5000);
   await phone.waitFor('idle after hangup', (s) => s.screen === 'idle');
