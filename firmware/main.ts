@@ -21,6 +21,8 @@ import { ConfigRuntime } from './config/config-runtime.js';
 import { TONE_COUNTRY_NAMES } from './config/schema.js';
 import { Log, type Logger } from './log/logger.js';
 import { RingBufferSink } from './log/ring-buffer-sink.js';
+import { SyslogSink } from './log/syslog-sink.js';
+import { syslogSettings } from './log/syslog-settings.js';
 import { formatLine } from './log/log-record.js';
 import { Management } from './services/management.js';
 import { ServiceWatchdog, spawnSystemdNotify } from './watchdog.js';
@@ -102,6 +104,11 @@ async function run(options: CliOptions): Promise<void> {
   const log = new Log();
   const ring = new RingBufferSink(500, 'info');
   log.addSink(ring);
+  const clock = new SystemClock();
+  // Remote syslog (RFC 5424 over UDP) as desk phones have it: static.syslog.*, applied live.
+  const syslog = new SyslogSink({ clock, ...syslogSettings(config.current()) });
+  log.addSink(syslog);
+  config.onChange((next) => syslog.configure(syslogSettings(next)));
   const logger = log.logger('phone');
   const say = (message: string): void => {
     console.error(`deskphone: ${message}`);
@@ -109,7 +116,6 @@ async function run(options: CliOptions): Promise<void> {
   };
   for (const message of config.messages) say(message);
 
-  const clock = new SystemClock();
   const hw = await createHardware(known, clock);
   // The tracer lives in Management, which starts after SIP: the tap looks it up when called.
   const services: { management?: Management } = {};

@@ -59,6 +59,8 @@ export class Management {
           sipListeners: () => this.sipListeners(),
           logLines: this.options.logLines,
           traceFile: () => this.traceFile,
+          traceRunning: () => this.tracer.active,
+          setTrace: (on) => this.trace(on),
           startedAt: clock.now(),
           now: () => clock.now(),
           reboot: this.options.reboot,

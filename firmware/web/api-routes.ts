@@ -240,8 +240,18 @@ export function apiRoutes(deps: ApiDeps): Router<ApiRoute> {
     const trace = backend.trace();
     sendJson(ctx.res, 200, {
       supported: trace.supported,
+      running: trace.running === true,
       ...(trace.file === undefined ? {} : { file: { filename: trace.file.filename, size: trace.file.body.byteLength } }),
     });
+  });
+  post('/api/trace', async (ctx) => {
+    const body = await readJsonObject(ctx.req);
+    const on = body.on;
+    if (typeof on !== 'boolean') throw new HttpError(400, '"on" must be true or false');
+    if (backend.setTrace === undefined) throw new HttpError(501, 'this phone cannot capture traces');
+    await backend.setTrace(on);
+    deps.log(`web: SIP trace ${on ? 'started' : 'stopped'} from ${ctx.address}`);
+    sendJson(ctx.res, 200, { running: backend.trace().running === true });
   });
   get('/api/trace/download', (ctx) => {
     const file = backend.trace().file;

@@ -76,6 +76,8 @@ export interface TraceFile {
  */
 export interface TraceState {
   readonly supported: boolean;
+  /** A capture is being written now. */
+  readonly running?: boolean;
   readonly file?: TraceFile;
 }
 
@@ -97,6 +99,8 @@ export interface WebBackend {
   /** Replaces the whole phonebook (an import). */
   replaceContacts(contacts: readonly Contact[]): Promise<void>;
   trace(): TraceState;
+  /** Starts or stops the capture (the console's `trace on|off`); absent when the phone cannot capture. */
+  setTrace?(on: boolean): Promise<void>;
   /** Called after the answer has been sent. */
   reboot(): Promise<void>;
   /**

@@ -20,6 +20,8 @@ export interface PhoneBackendOptions {
   readonly logLines: () => readonly string[];
   /** The current or last SIP trace file, if tracing ever ran. */
   readonly traceFile: () => string | undefined;
+  readonly traceRunning: () => boolean;
+  readonly setTrace: (on: boolean) => Promise<unknown>;
   readonly startedAt: number;
   readonly now: () => number;
   readonly reboot: () => Promise<void>;
@@ -86,13 +88,18 @@ export class PhoneBackend implements WebBackend {
   }
 
   trace(): TraceState {
+    const running = this.options.traceRunning();
     const file = this.options.traceFile();
-    if (file === undefined) return { supported: true };
+    if (file === undefined) return { supported: true, running };
     try {
-      return { supported: true, file: { filename: 'sip-trace.pcap', contentType: 'application/vnd.tcpdump.pcap', body: readFileSync(file) } };
+      return { supported: true, running, file: { filename: 'sip-trace.pcap', contentType: 'application/vnd.tcpdump.pcap', body: readFileSync(file) } };
     } catch {
-      return { supported: true };
+      return { supported: true, running };
     }
+  }
+
+  async setTrace(on: boolean): Promise<void> {
+    await this.options.setTrace(on);
   }
 
   reboot(): Promise<void> {

@@ -88,10 +88,10 @@ describe('the other pages\' API', () => {
   });
 
   it('trace says it is not supported, and there is nothing to download', async () => {
-    assert.deepEqual((await client.get('/api/trace')).json, { supported: false });
+    assert.deepEqual((await client.get('/api/trace')).json, { supported: false, running: false });
     assert.equal((await client.get('/api/trace/download')).status, 404);
     web.backend.traceState = { supported: true, file: { filename: 'sip.pcap', contentType: 'application/vnd.tcpdump.pcap', body: new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]) } };
-    assert.deepEqual((await client.get('/api/trace')).json, { supported: true, file: { filename: 'sip.pcap', size: 4 } });
+    assert.deepEqual((await client.get('/api/trace')).json, { supported: true, running: false, file: { filename: 'sip.pcap', size: 4 } });
     const download = await client.get('/api/trace/download');
     assert.equal(download.headers.get('content-disposition'), 'attachment; filename="sip.pcap"');
   });

@@ -49,5 +49,15 @@ export async function renderTrace(ctx) {
   if (!trace.supported) body = h('p', { class: 'empty', id: 'trace-empty' }, 'This firmware cannot capture SIP/RTP traces yet.');
   else if (!trace.file) body = h('p', { class: 'empty', id: 'trace-empty' }, 'No trace has been captured.');
   else body = h('p', {}, h('a', { href: '/api/trace/download', download: trace.file.filename }, `Download ${trace.file.filename}`), ` (${trace.file.size} bytes)`);
-  replace(ctx.view, h('h1', {}, 'SIP/RTP trace'), h('section', {}, body));
+  const parts = [body];
+  if (trace.supported) {
+    const toggle = h('button', { type: 'button', id: 'trace-toggle' }, trace.running ? 'Stop capture' : 'Start capture');
+    toggle.addEventListener('click', () => {
+      api('/api/trace', { method: 'POST', body: { on: !trace.running } })
+        .then(() => renderTrace(ctx))
+        .catch(() => undefined);
+    });
+    parts.unshift(h('div', { class: 'row' }, toggle, h('span', { id: 'trace-state' }, trace.running ? ' capturing SIP …' : ' not capturing')));
+  }
+  replace(ctx.view, h('h1', {}, 'SIP/RTP trace'), h('section', {}, ...parts));
 }
