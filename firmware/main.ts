@@ -129,6 +129,7 @@ async function run(options: CliOptions): Promise<void> {
   const media = await startMedia(known, options, say, logger.child('media'));
   const phone = new Phone(hw, {
     ...(sipView ? { sip: sipView } : {}),
+    address: () => sip?.transport.localEndpoint('udp').host ?? 'no network',
     ...(media
       ? {
           media: mediaAnswerer({

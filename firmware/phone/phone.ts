@@ -10,7 +10,8 @@ import type { KeyName } from '../../drivers/keypad/key-names.js';
 import type { HookState } from '../../drivers/hook/hook-switch.js';
 import type { TimerHandle } from '../../drivers/bus/clock.js';
 import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
-import { connectedScreen, dialingScreen, idleScreen, ringingScreen } from './screens.js';
+import { connectedScreen, dialingScreen, idleScreen, ringingScreen, statusScreen } from './screens.js';
+import { FIRMWARE_VERSION } from '../version.js';
 import type { AnswerOutcome, CallMediaStats, PhoneMedia, ProgressTone } from './phone-media.js';
 import type { AccountStatus, IncomingCallView, PhoneSip } from './phone-sip.js';
 import { DisplayWriter } from './display-writer.js';
@@ -27,11 +28,16 @@ import { DisplayWriter } from './display-writer.js';
  *   ringing → connected answered: handset lifted, OK / Answer, or the console
  *   connected → idle    either side hangs up (handset on the hook)
  *   connected → dialing the far end hangs up while the handset is lifted
+ *   idle    → status    the Menu softkey
+ *   status  → idle      Menu, OK or Cancel
+ *   status  → dialing   off-hook or a dial key
+ *   status  → ringing   a call comes in
  */
-export type Screen = 'idle' | 'dialing' | 'ringing' | 'connected';
+export type Screen = 'idle' | 'dialing' | 'ringing' | 'connected' | 'status';
 
 const ALLOWED: Readonly<Record<Screen, readonly Screen[]>> = {
-  idle: ['dialing', 'ringing'],
+  idle: ['dialing', 'ringing', 'status'],
+  status: ['idle', 'dialing', 'ringing'],
   dialing: ['idle', 'dialing', 'ringing'],
   ringing: ['idle', 'dialing', 'connected'],
   connected: ['idle', 'dialing'],
@@ -79,6 +85,8 @@ export interface PhoneOptions {
   readonly sip?: PhoneSip;
   /** The audio side; without it calls can ring but not be answered. */
   readonly media?: PhoneMedia;
+  /** The address the phone is reached at, for the status screen. */
+  readonly address?: () => string;
 }
 
 export class Phone {
@@ -89,6 +97,7 @@ export class Phone {
   /** The call-progress tone playing now, so the engine is told only of changes. */
   private playingTone: ProgressTone | undefined;
   private readonly media: PhoneMedia | undefined;
+  private readonly address: () => string;
   /** Parts that failed at start but did not stop the phone, for `state` and the status page. */
   private readonly problems: string[] = [];
   private readonly sip: PhoneSip | undefined;
@@ -104,6 +113,7 @@ export class Phone {
     this.now = options.now ?? (() => new Date());
     this.sip = options.sip;
     this.media = options.media;
+    this.address = options.address ?? (() => 'unknown');
     this.writer = new DisplayWriter(hw.display);
   }
 
@@ -254,7 +264,7 @@ export class Phone {
     const line = this.hw.leds.get('line');
     if (state === 'off-hook') {
       line?.on();
-      if (this.screen === 'idle') this.transition('dialing');
+      if (this.screen === 'idle' || this.screen === 'status') this.transition('dialing');
     } else {
       line?.off();
       this.digits = '';
@@ -275,9 +285,19 @@ export class Phone {
       if (event.key === 'cancel' || event.key === 'soft4') this.hangup();
       return;
     }
+    if (this.screen === 'idle' && event.key === 'soft4') {
+      this.transition('status');
+      this.render();
+      return;
+    }
+    if (this.screen === 'status' && (event.key === 'soft4' || event.key === 'ok' || event.key === 'cancel')) {
+      this.transition('idle');
+      this.render();
+      return;
+    }
     const dialed = DIAL_KEYS.get(event.key);
     if (dialed !== undefined) {
-      if (this.screen === 'idle') this.transition('dialing');
+      if (this.screen === 'idle' || this.screen === 'status') this.transition('dialing');
       if (this.digits.length < MAX_DIGITS) this.digits += dialed;
     } else if (this.screen === 'dialing' && (event.key === 'soft2' || event.key === 'left')) {
       this.digits = this.digits.slice(0, -1);
@@ -288,6 +308,12 @@ export class Phone {
       return;
     }
     this.render();
+  }
+
+  private accountLine(): string {
+    const first = this.sip?.accounts()[0];
+    if (!first) return 'No account';
+    return `${first.label}: ${first.registered ? 'registered' : first.state}`;
   }
 
   /** Dial tone while the handset is up and nothing is dialed yet; silence otherwise. */
@@ -303,24 +329,31 @@ export class Phone {
     this.updateTone();
     const g = { columns: this.hw.display.columns, rows: this.hw.display.rows };
     const offHook = this.hw.hookState() === 'off-hook';
-    const lines =
-      this.screen === 'idle'
-        ? idleScreen({ now: this.now(), status: this.service }, g)
-        : this.screen === 'ringing' && this.call
-          ? ringingScreen({ callerName: this.call.view.callerName, callerNumber: this.call.view.callerNumber }, g)
-          : this.screen === 'connected' && this.call?.media
-            ? connectedScreen(
-                {
-                  callerName: this.call.view.callerName,
-                  callerNumber: this.call.view.callerNumber,
-                  codec: this.call.media.codec,
-                  wideband: this.call.media.wideband,
-                  seconds: (this.hw.clock.now() - (this.call.connectedAt ?? this.hw.clock.now())) / 1000,
-                },
-                g,
-              )
-            : dialingScreen({ digits: this.digits, offHook }, g);
-    this.writer.show(lines);
+    this.writer.show(this.frame(g, offHook));
+  }
+
+  /** The rows the current screen shows. */
+  private frame(g: { columns: number; rows: number }, offHook: boolean): string[] {
+    const call = this.call;
+    switch (this.screen) {
+      case 'idle':
+        return idleScreen({ now: this.now(), status: this.service }, g);
+      case 'status':
+        return statusScreen({ version: FIRMWARE_VERSION, address: this.address(), account: this.accountLine() }, g);
+      case 'ringing':
+        if (call) return ringingScreen({ callerName: call.view.callerName, callerNumber: call.view.callerNumber }, g);
+        break;
+      case 'connected':
+        if (call?.media) {
+          const seconds = (this.hw.clock.now() - (call.connectedAt ?? this.hw.clock.now())) / 1000;
+          const { callerName, callerNumber } = call.view;
+          return connectedScreen({ callerName, callerNumber, codec: call.media.codec, wideband: call.media.wideband, seconds }, g);
+        }
+        break;
+      case 'dialing':
+        break;
+    }
+    return dialingScreen({ digits: this.digits, offHook }, g);
   }
 
   /** Answering from the keys or the handset: a failure shows in the log, the call keeps ringing or ends. */

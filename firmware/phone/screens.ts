@@ -103,3 +103,16 @@ export function connectedScreen(view: ConnectedView, g: DisplayGeometry): string
   if (g.rows === 2) return [top, fit(codec, g.columns)];
   return [top, fit(view.callerName ? view.callerNumber : '', g.columns), fit(codec, g.columns), softkeyRow(['', '', '', 'End'], g.columns)];
 }
+
+export interface StatusView {
+  readonly version: string;
+  readonly address: string;
+  /** "Alice: registered", "No account" … */
+  readonly account: string;
+}
+
+/** The status screen (Menu on the idle screen): what an installer reads off the phone. */
+export function statusScreen(view: StatusView, g: DisplayGeometry): string[] {
+  if (g.rows === 2) return [fit(`FW ${view.version}`, g.columns), fit(view.address, g.columns)];
+  return [fit('Status', g.columns), fit(`Firmware ${view.version}`, g.columns), fit(`IP ${view.address}`, g.columns), fit(view.account, g.columns)];
+}

@@ -41,3 +41,25 @@ describe('phone start-up', () => {
     assert.equal(hw.screenLines()[1]?.trim(), '5', 'the phone still works');
   });
 });
+
+describe('status screen', () => {
+  it('shows the firmware version and address from the Menu softkey, and goes back on Cancel', async (t) => {
+    const board = findBoard('sim');
+    assert.ok(board);
+    const clock = new SystemClock();
+    const hw = await createSimHardware(board.description, clock, clockDelay(clock));
+    const phone = new Phone(hw, { address: () => '192.0.2.7' });
+    t.after(async () => {
+      await phone.dispose();
+      await hw.dispose();
+    });
+    await phone.start();
+    await hw.human.pressKey('soft4');
+    await phone.settled();
+    const { FIRMWARE_VERSION } = await import('../../firmware/version.js');
+    assert.deepEqual(hw.screenLines().map((l) => l.trimEnd()), ['Status', `Firmware ${FIRMWARE_VERSION}`, 'IP 192.0.2.7', 'No account']);
+    await hw.human.pressKey('cancel');
+    await phone.settled();
+    assert.equal(phone.status().screen, 'idle');
+  });
+});
