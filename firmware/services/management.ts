@@ -61,6 +61,15 @@ export class Management {
           traceFile: () => this.traceFile,
           traceRunning: () => this.tracer.active,
           setTrace: (on) => this.trace(on),
+          provisioning: () => {
+            const st = this.provisioning?.status();
+            const last = st?.lastAttempt;
+            return {
+              ...(last?.server === undefined ? {} : { server: last.server }),
+              ...(last ? { lastAttemptAt: last.finishedAt, result: last.result, message: last.message } : {}),
+              ...(st?.lastSuccessAt === undefined ? {} : { lastSuccessAt: st.lastSuccessAt }),
+            };
+          },
           startedAt: clock.now(),
           now: () => clock.now(),
           reboot: this.options.reboot,

@@ -175,6 +175,7 @@ export function apiRoutes(deps: ApiDeps): Router<ApiRoute> {
       uptimeSeconds: status.uptimeSeconds,
       network: status.network,
       calls: status.calls,
+      ...(status.provisioning === undefined ? {} : { provisioning: status.provisioning }),
       problems: config.problems,
       accounts: config.view.accounts.map((a) => {
         const server = a.servers[0];

@@ -42,8 +42,22 @@ export interface NetworkStatus {
   readonly sipListeners: readonly string[];
 }
 
+/** The last provisioning attempt, as the status page shows it. */
+export interface ProvisioningView {
+  /** The server directory (no credentials), when one is configured. */
+  readonly server?: string;
+  /** ISO 8601 time of the last attempt. */
+  readonly lastAttemptAt?: string;
+  /** "updated", "unchanged", "failed" … */
+  readonly result?: string;
+  readonly message?: string;
+  readonly lastSuccessAt?: string;
+}
+
 export interface StatusView {
   readonly version: string;
+  /** Absent when the phone has no provisioning client. */
+  readonly provisioning?: ProvisioningView;
   readonly uptimeSeconds: number;
   readonly accounts: readonly AccountStatus[];
   readonly network: NetworkStatus;

@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/layers.js';
 import type { SettingEntry } from '../config/setting-entry.js';
 import type { PhoneSip } from '../phone/phone-sip.js';
 import { FIRMWARE_VERSION } from '../version.js';
-import type { AccountStatus, CallRecord, Contact, RegistrationStateName, StatusView, TraceState, WebBackend } from './backend.js';
+import type { AccountStatus, CallRecord, Contact, ProvisioningView, RegistrationStateName, StatusView, TraceState, WebBackend } from './backend.js';
 
 export interface PhoneBackendOptions {
   readonly config: ConfigRuntime;
@@ -25,6 +25,7 @@ export interface PhoneBackendOptions {
   readonly startedAt: number;
   readonly now: () => number;
   readonly reboot: () => Promise<void>;
+  readonly provisioning?: () => ProvisioningView;
 }
 
 function registrationState(state: string, registered: boolean): RegistrationStateName {
@@ -66,6 +67,7 @@ export class PhoneBackend implements WebBackend {
       accounts,
       network: { addresses: addresses(), sipListeners: this.options.sipListeners() },
       calls: [],
+      ...(this.options.provisioning ? { provisioning: this.options.provisioning() } : {}),
     };
   }
 

@@ -87,6 +87,14 @@ describe('the other pages\' API', () => {
     assert.equal(((await client.get('/api/history')).json?.['calls'] as unknown[]).length, 1);
   });
 
+  it('status carries the last provisioning attempt, so a server that is down shows', async () => {
+    assert.equal((await client.get('/api/status')).json?.['provisioning' as never], undefined);
+    web.backend.provisioning = { server: 'http://192.0.2.5/prov/', lastAttemptAt: '2026-11-22T03:00:00.000Z', result: 'failed', message: 'server unreachable: ECONNREFUSED' };
+    const status = (await client.get('/api/status')).json as { provisioning?: { result?: string; message?: string } } | undefined;
+    assert.equal(status?.provisioning?.result, 'failed');
+    assert.match(status?.provisioning?.message ?? '', /ECONNREFUSED/);
+  });
+
   it('trace says it is not supported, and there is nothing to download', async () => {
     assert.deepEqual((await client.get('/api/trace')).json, { supported: false, running: false });
     assert.equal((await client.get('/api/trace/download')).status, 404);

@@ -5,7 +5,7 @@
  */
 import { resolveConfig, type ConfigLayer, type ResolvedConfig } from '../../firmware/config/layers.js';
 import type { SettingEntry } from '../../firmware/config/setting-entry.js';
-import type { AccountStatus, CallRecord, CallStatus, Contact, StatusView, TraceState, WebBackend } from '../../firmware/web/backend.js';
+import type { AccountStatus, CallRecord, CallStatus, Contact, StatusView, TraceState, WebBackend, ProvisioningView } from '../../firmware/web/backend.js';
 
 export class MemoryBackend implements WebBackend {
   readonly local = new Map<string, SettingEntry>();
@@ -17,6 +17,7 @@ export class MemoryBackend implements WebBackend {
   logLines: string[] = [];
   contactList: Contact[] = [];
   traceState: TraceState = { supported: false };
+  provisioning: ProvisioningView | undefined;
   reboots = 0;
   factoryResets = 0;
   /** Set to make applyLocalChanges reject, as a full disk would. */
@@ -42,6 +43,7 @@ export class MemoryBackend implements WebBackend {
       accounts: this.config().view.accounts.map((a) => this.registration.get(a.index) ?? { index: a.index, state: 'registering' }),
       network: { addresses: ['192.0.2.10'], sipListeners: ['udp 5060', 'tcp 5060'] },
       calls: this.calls,
+      ...(this.provisioning ? { provisioning: this.provisioning } : {}),
     };
   }
 

@@ -76,7 +76,22 @@ function render(s) {
       )),
     ),
     h('section', {}, h('h2', {}, 'Calls in progress'), callsTable(s.calls)),
+    s.provisioning ? provisioningSection(s.provisioning) : null,
   ];
+}
+
+/** A server that is down, or a file that does not parse, is said here: the phone runs on its last good configuration. */
+function provisioningSection(p) {
+  return h(
+    'section',
+    {},
+    h('h2', {}, 'Auto-provisioning'),
+    h('table', {}, h('tbody', {},
+      h('tr', {}, h('th', {}, 'Server'), h('td', {}, p.server || 'not configured')),
+      h('tr', {}, h('th', {}, 'Last check'), h('td', { id: 'provisioning-result' }, p.lastAttemptAt ? `${p.lastAttemptAt}: ${p.result} — ${p.message}` : 'none yet')),
+      h('tr', {}, h('th', {}, 'Last success'), h('td', {}, p.lastSuccessAt || '—')),
+    )),
+  );
 }
 
 export async function renderStatus(ctx) {
