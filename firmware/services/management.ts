@@ -9,6 +9,7 @@ import type { Clock } from '../../drivers/bus/clock.js';
 import type { ConfigRuntime } from '../config/config-runtime.js';
 import { ProvisioningClient } from '../config/provisioning/provisioning-client.js';
 import { provisioningSettings } from '../config/provisioning/settings.js';
+import { readDhcpOption66 } from '../config/provisioning/dhcp-option66.js';
 import type { Logger } from '../log/logger.js';
 import type { PhoneSip } from '../phone/phone-sip.js';
 import type { SipStack } from '../sip/sip-stack.js';
@@ -48,6 +49,8 @@ export class Management {
       onLayers: (layers) => config.setProvisioned(layers),
       log: log.child('provisioning'),
       userAgent: USER_AGENT,
+      // On a real board the network may name the server (DHCP option 66); the simulated one has no DHCP of its own.
+      ...(this.options.platform === 'linux' ? { dhcpOption66: () => readDhcpOption66() } : {}),
     });
     this.provisioning.start().catch((e: unknown) => log.error(`provisioning: ${e instanceof Error ? e.message : String(e)}`));
     this.listenForCheckSync();
