@@ -36,9 +36,9 @@ export interface GeneratedFile {
 export function generatedFiles(board: BoardDescription): GeneratedFile[] {
   return [
     {
-      path: 'deploy/README-first-flash.md',
+      path: 'README.md',
       render: (current) => {
-        if (current === undefined) throw new GeneratedFileError('deploy/README-first-flash.md is missing');
+        if (current === undefined) throw new GeneratedFileError('README.md is missing');
         const withTable = replaceBetweenMarkers(current, WIRING_BEGIN, WIRING_END, wiringSection(board));
         // Indented: a Markdown code block, as the rest of the page shows file contents.
         const block = bootConfigBlock(board).map((line) => `    ${line}`).join('\n');

@@ -7,8 +7,8 @@
  *     firmware/web/static/   the web UI's plain files: dist/firmware/web/static-files.js
  *                            looks beside itself, then in ../../../firmware/web/static/,
  *                            which from dist/firmware/web/ is exactly this folder
- *     deploy/                the systemd unit template, boot-config snippets, first-flash notes
- *     package.json, package-lock.json    for npm ci --omit=dev on the Pi
+ *     deploy/                the systemd unit template, boot-config snippets
+ *     package.json, package-lock.json    for npm ci --omit=dev on the Pi; README.md with the first-flash procedure
  *
  * The build goes into a fresh staging folder (tsc --outDir), never into the
  * working tree's dist/, so files left there by sources since deleted cannot
@@ -30,7 +30,7 @@ export class ReleaseError extends Error {
 }
 
 /** Copied from the repository as they are (besides the compiled dist/). */
-export const RELEASE_FILES: readonly string[] = ['package.json', 'package-lock.json', 'bin/deskphone.js', 'firmware/web/static', 'deploy'];
+export const RELEASE_FILES: readonly string[] = ['package.json', 'package-lock.json', 'README.md', 'bin/deskphone.js', 'firmware/web/static', 'deploy'];
 
 /** Must be in every release, or the Pi cannot run it. */
 export const RELEASE_REQUIRED_ENTRIES: readonly string[] = [

@@ -1,5 +1,5 @@
 /**
- * The wiring table in deploy/README-first-flash.md, rendered from a board
+ * The wiring table in README.md, rendered from a board
  * file: every part's signals with their BCM GPIO and 40-pin header pin, the
  * buses the board uses (I2C1, the UART) and what the HAT takes (I2S).
  *
@@ -130,7 +130,7 @@ export function keymapMarkdown(board: BoardDescription): string {
   return lines.join('\n');
 }
 
-/** Both tables, as they stand between the markers in deploy/README-first-flash.md. */
+/** Both tables, as they stand between the markers in README.md. */
 export function wiringSection(board: BoardDescription): string {
   const keymap = keymapMarkdown(board);
   return [wiringTableMarkdown(board), ...(keymap ? ['', 'Keys at each crossing of the matrix:', '', keymap] : [])].join('\n');

@@ -59,7 +59,7 @@ describe('npm run release', () => {
       'deploy/deskphone.service',
       'deploy/boot-config.txt',
       'deploy/modules-load.conf',
-      'deploy/README-first-flash.md',
+      'README.md',
     ]) {
       assert.ok(entries.includes(`${release.name}/${wanted}`), `${wanted} missing`);
     }

@@ -63,8 +63,8 @@ describe('generated files committed in deploy/', () => {
     });
   }
 
-  it('README-first-flash.md carries the wiring table and the config.txt block', async () => {
-    const readme = await readFile(new URL('../../deploy/README-first-flash.md', import.meta.url), 'utf8');
+  it('README.md carries the wiring table and the config.txt block', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
     assert.ok(readme.includes(wiringTableMarkdown(rpi())));
     assert.match(readme, /^ {4}gpio=5,6,13,26,17=ip,pu$/m);
   });
