@@ -65,6 +65,8 @@ export interface BaresipResponse {
 export interface Baresip {
   /** sip:user@realm */
   readonly aor: string;
+  /** The baresip process, for the bench's CPU and memory figures. */
+  readonly pid: number;
   readonly ctrlPort: number;
   readonly configDir: string;
   readonly recordDir: string;
@@ -333,6 +335,9 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   let stopped = false;
   return {
     aor,
+    get pid() {
+      return proc.pid;
+    },
     ctrlPort,
     configDir,
     recordDir,

@@ -1,0 +1,107 @@
+/**
+ * The phone against baresip on the same machine, same Kamailio, same run:
+ * process start to REGISTER 200 OK (as Kamailio sees the binding), and the
+ * idle registered footprint (CPU and resident memory over a quiet interval).
+ * The phone runs as `npm start` runs it (TypeScript through tsx), so its
+ * start-up includes compiling; a built dist/ starts faster.
+ */
+import type { Benchmark } from './registry.js';
+import { formatTable } from './measure.js';
+import { processUsage } from './process-usage.js';
+import { startKamailio, type Kamailio } from '../../test/pbx/kamailio.js';
+import { startBaresip } from '../../test/peers/baresip.js';
+import { accountsCfg, startPhoneUnderTest } from '../../test/helpers/phone-under-test.js';
+
+interface Sample {
+  readonly bootMs: number;
+  readonly idleCpuPercent: number;
+  readonly idleRssMiB: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function registeredIn(pbx: Kamailio, user: string, since: number, timeoutMs = 20_000): Promise<number> {
+  for (;;) {
+    if ((await pbx.contacts(user)).length > 0) return performance.now() - since;
+    if (performance.now() - since > timeoutMs) throw new Error(`${user} did not register within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+async function idleFootprint(pid: number, seconds: number): Promise<{ cpuPercent: number; rssMiB: number }> {
+  const before = processUsage(pid);
+  await sleep(seconds * 1000);
+  const after = processUsage(pid);
+  return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100, rssMiB: after.rssMiB };
+}
+
+async function phoneSample(pbx: Kamailio, idleSeconds: number): Promise<Sample> {
+  const t0 = performance.now();
+  const phone = await startPhoneUnderTest(accountsCfg([{ user: '1001', password: 'pw-1001', server: '127.0.0.1', port: pbx.udpPort }]));
+  try {
+    const bootMs = await registeredIn(pbx, '1001', t0);
+    const pid = phone.child.pid ?? 0;
+    const idle = await idleFootprint(pid, idleSeconds);
+    return { bootMs, idleCpuPercent: idle.cpuPercent, idleRssMiB: idle.rssMiB };
+  } finally {
+    await phone.stop();
+    // The phone unregisters on quit; wait so the next run starts from no binding.
+    for (let i = 0; i < 100 && (await pbx.contacts('1001')).length > 0; i++) await sleep(20);
+  }
+}
+
+async function baresipSample(pbx: Kamailio, idleSeconds: number): Promise<Sample> {
+  const t0 = performance.now();
+  const peer = await startBaresip({ user: '1002', password: 'pw-1002', pbx, register: true });
+  try {
+    const bootMs = await registeredIn(pbx, '1002', t0);
+    const idle = await idleFootprint(peer.pid, idleSeconds);
+    return { bootMs, idleCpuPercent: idle.cpuPercent, idleRssMiB: idle.rssMiB };
+  } finally {
+    await peer.stop();
+    for (let i = 0; i < 100 && (await pbx.contacts('1002')).length > 0; i++) await sleep(20);
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function spread(values: readonly number[], digits: number): string {
+  return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+}
+
+export const systemBenchmark: Benchmark = {
+  name: 'System: the phone vs baresip, same Kamailio, same run (median of runs; lower is better)',
+  async run({ smoke }) {
+    const runs = smoke ? 1 : 5;
+    const idleSeconds = smoke ? 1 : 10;
+    const pbx = await startKamailio();
+    const phone: Sample[] = [];
+    const peer: Sample[] = [];
+    try {
+      for (let i = 0; i < runs; i++) {
+        phone.push(await phoneSample(pbx, idleSeconds));
+        peer.push(await baresipSample(pbx, idleSeconds));
+      }
+    } finally {
+      await pbx.stop();
+    }
+    const row = (what: string, pick: (s: Sample) => number, digits: number): string[] => {
+      const p = phone.map(pick);
+      const b = peer.map(pick);
+      const ratio = median(b) === 0 ? '—' : (median(p) / median(b)).toFixed(2);
+      return [what, `${median(p).toFixed(digits)} (${spread(p, digits)})`, `${median(b).toFixed(digits)} (${spread(b, digits)})`, ratio];
+    };
+    return formatTable(
+      ['measure', 'deskphone', 'baresip 1.0', 'ratio'],
+      [
+        row('boot to REGISTER 200 OK, ms', (s) => s.bootMs, 0),
+        row(`idle registered CPU over ${idleSeconds} s, %`, (s) => s.idleCpuPercent, 2),
+        row('idle registered RSS, MiB', (s) => s.idleRssMiB, 1),
+      ],
+    );
+  },
+};
