@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { REPO_ROOT } from '../helpers/phone-process.js';
 import { decodeTerminalInput } from '../../boards/sim/terminal-keys.js';
 import { renderPanel } from '../../boards/sim/front-panel.js';
@@ -47,7 +49,9 @@ describe('terminal front panel', () => {
 
   it('runs in a terminal: keys typed on the keyboard reach the LCD, Ctrl-C quits cleanly', async (t) => {
     // `script` gives the phone a pseudo-terminal, as `npm start` in a terminal has.
-    const command = `${process.execPath} --import tsx ${path.join(REPO_ROOT, 'firmware', 'main.ts')}`;
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'deskphone-panel-'));
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+    const command = `${process.execPath} --import tsx ${path.join(REPO_ROOT, 'firmware', 'main.ts')} --data-dir ${dataDir}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, TERM: 'xterm' } });
     t.after(() => child.kill('SIGKILL'));
     let screen = '';
