@@ -35,6 +35,11 @@ import { USER_AGENT } from './version.js';
 /** An error whose message is the whole story: printed alone, no stack trace. */
 class StartError extends Error {}
 
+/** A device the board needs that failed: one line naming the board file, no stack trace. */
+function asBoardFailure(known: KnownBoard, e: unknown): unknown {
+  return isBusError(e) ? new StartError(`board ${known.description.name} (${known.file}): ${e.message}`) : e;
+}
+
 async function createHardware(known: KnownBoard, clock: SystemClock): Promise<PhoneHardware> {
   const delay = clockDelay(clock);
   const board = known.description;
@@ -46,8 +51,7 @@ async function createHardware(known: KnownBoard, clock: SystemClock): Promise<Ph
     const { createLinuxHardware } = await import('../boards/linux-hardware.js');
     return await createLinuxHardware(board, clock, delay);
   } catch (e) {
-    if (isBusError(e)) throw new StartError(`board ${board.name} (${known.file}): ${e.message}`);
-    throw e;
+    throw asBoardFailure(known, e);
   }
 }
 
@@ -180,8 +184,7 @@ async function run(options: CliOptions): Promise<void> {
     await phone.start();
   } catch (e) {
     await stop().catch(() => undefined);
-    if (isBusError(e)) throw new StartError(`board ${known.description.name} (${known.file}): ${e.message}`);
-    throw e;
+    throw asBoardFailure(known, e);
   }
 
   const management = new Management({
