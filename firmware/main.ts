@@ -134,6 +134,10 @@ async function run(options: CliOptions): Promise<void> {
   const phone = new Phone(hw, {
     ...(sipView ? { sip: sipView } : {}),
     address: () => sip?.transport.localEndpoint('udp').host ?? 'no network',
+    autoAnswer: (call) => {
+      const view = config.current().view;
+      return (call.intercom && view.calls.intercomAllowed) || view.accounts.some((a) => a.index === call.accountIndex && a.autoAnswer);
+    },
     ...(media
       ? {
           media: mediaAnswerer({

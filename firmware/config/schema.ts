@@ -142,6 +142,25 @@ export const KEEPALIVE_CHOICES = [
   { code: 3, name: 'notify', label: 'NOTIFY' },
 ] as const satisfies readonly EnumChoice[];
 
+export const DTMF_CHOICES = [
+  { code: 0, name: 'inband', label: 'in-band tones' },
+  { code: 1, name: 'rfc4733', label: 'RFC 4733 (RFC 2833) events' },
+  { code: 2, name: 'info', label: 'SIP INFO' },
+  { code: 3, name: 'rfc4733+info', label: 'RFC 4733 and SIP INFO' },
+] as const satisfies readonly EnumChoice[];
+
+export const HOLD_CHOICES = [
+  { code: 0, name: 'sendonly', label: 'a=sendonly (RFC 3264)' },
+  { code: 1, name: 'inactive', label: 'a=inactive' },
+  { code: 2, name: 'rfc2543', label: 'c=0.0.0.0 (RFC 2543)' },
+] as const satisfies readonly EnumChoice[];
+
+export const KEY_AS_SEND_CHOICES = [
+  { code: 0, name: 'none', label: 'no key' },
+  { code: 1, name: 'pound', label: '#' },
+  { code: 2, name: 'star', label: '*' },
+] as const satisfies readonly EnumChoice[];
+
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** A DNS name or IPv4 literal (RFC 1123 §2.1 labels), or an IPv6 literal with or without brackets. */
@@ -378,6 +397,146 @@ export const SETTINGS = [
     type: { kind: 'string', default: '0', format: TIME_ZONE },
     applies: 'live',
     description: 'Time zone as an offset from UTC, for the clock on the screen and call history.',
+  },
+  {
+    key: 'account.{N}.auto_answer',
+    type: bool(false),
+    applies: 'live',
+    description: 'Answer every call to this account at once, on the speaker (hands-free answering).',
+  },
+  {
+    // RFC 3261 §20.4 Call-Info;answer-after, or Alert-Info: intercom/auto-answer (Yealink, Polycom, Snom).
+    key: 'features.intercom.allow',
+    type: bool(true),
+    applies: 'live',
+    description: 'Answer intercom calls (Call-Info answer-after, Alert-Info auto-answer) at once on the speaker.',
+  },
+  {
+    key: 'account.{N}.dtmf.type',
+    type: choice(DTMF_CHOICES, 1),
+    applies: 'live',
+    description: 'How keys pressed in a call reach the far end.',
+  },
+  {
+    key: 'features.hold_mode',
+    type: choice(HOLD_CHOICES, 0),
+    applies: 'live',
+    description: 'What a hold re-INVITE offers (RFC 3264 §8.4; RFC 6337 §5).',
+  },
+  {
+    key: 'features.dnd.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Do not disturb: incoming calls are refused with dnd_refuse_code and logged as missed.',
+  },
+  {
+    key: 'features.dnd_refuse_code',
+    type: int(400, 699, 486),
+    applies: 'live',
+    description: 'SIP status sent to callers while do-not-disturb is on (486 Busy Here, 480 Temporarily Unavailable …).',
+  },
+  {
+    key: 'features.normal_refuse_code',
+    type: int(400, 699, 486),
+    applies: 'live',
+    description: 'SIP status sent when a ringing call is rejected from the keys.',
+  },
+  {
+    key: 'call_waiting.enable',
+    type: bool(true),
+    applies: 'live',
+    description: 'Offer a second call while one is in progress; 0 refuses it with 486.',
+  },
+  {
+    key: 'call_waiting.tone',
+    type: bool(true),
+    applies: 'live',
+    description: 'Play the call-waiting tone in the handset when a second call arrives.',
+  },
+  {
+    key: 'forward.always.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Forward every call (302 Moved Temporarily to forward.always.target).',
+  },
+  {
+    key: 'forward.always.target',
+    type: text(),
+    applies: 'live',
+    description: 'Number, name or SIP URI that calls are forwarded to when forward.always.enable is 1.',
+  },
+  {
+    key: 'forward.busy.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Forward calls that arrive while the phone is busy.',
+  },
+  {
+    key: 'forward.busy.target',
+    type: text(),
+    applies: 'live',
+    description: 'Number, name or SIP URI for busy forwarding.',
+  },
+  {
+    key: 'forward.no_answer.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Forward calls not answered within forward.no_answer.timeout seconds.',
+  },
+  {
+    key: 'forward.no_answer.target',
+    type: text(),
+    applies: 'live',
+    description: 'Number, name or SIP URI for no-answer forwarding.',
+  },
+  {
+    // Yealink counts rings (6 s each in the US cadence); seconds do not depend on the ring cadence.
+    key: 'forward.no_answer.timeout',
+    type: int(1, 120, 12, 'seconds'),
+    applies: 'live',
+    description: 'Seconds of ringing before a call is forwarded on no answer.',
+  },
+  {
+    key: 'features.accept_refer',
+    type: bool(true),
+    applies: 'live',
+    description: 'Act on a REFER from the far end (be transferred, RFC 3515); 0 answers 403.',
+  },
+  {
+    key: 'phone_setting.inter_digit_time',
+    type: int(1, 14, 4, 'seconds'),
+    applies: 'live',
+    description: 'Seconds after the last digit before the number is dialed.',
+  },
+  {
+    key: 'features.key_as_send',
+    type: choice(KEY_AS_SEND_CHOICES, 1),
+    applies: 'live',
+    description: 'Key that dials the number at once (OK always does).',
+  },
+  {
+    key: 'dialplan.digitmap.enable',
+    type: bool(false),
+    applies: 'live',
+    description: 'Dial as soon as the number matches dialplan.digitmap.string.',
+  },
+  {
+    key: 'dialplan.digitmap.string',
+    type: text(),
+    applies: 'live',
+    description: 'Digit map (RFC 3435 §2.1.5 syntax, e.g. [2-9]xxxxxxxxx|011x.T|911).',
+  },
+  {
+    key: 'dialplan.replace.rules',
+    type: text(),
+    applies: 'live',
+    description: 'Prefix replace rules, comma-separated prefix=replacement (e.g. 0=+49,00=+).',
+  },
+  {
+    key: 'dialplan.dialnow.rules',
+    type: text(),
+    applies: 'live',
+    description: 'Numbers dialed at once when typed, comma-separated digit-map patterns (e.g. 911,1xx).',
   },
   {
     key: 'voice.tone.country',

@@ -4,10 +4,13 @@
  * Built from a typed getter, so each field names the schema row it comes from
  * and the compiler checks the value's type against the schema.
  */
-import { INDEX_RANGES, KEEPALIVE_CHOICES, TRANSPORT_CHOICES, type IndexArgs, type SettingPattern, type ValueOf } from './schema.js';
+import { DTMF_CHOICES, HOLD_CHOICES, INDEX_RANGES, KEEPALIVE_CHOICES, KEY_AS_SEND_CHOICES, TRANSPORT_CHOICES, type IndexArgs, type SettingPattern, type ValueOf } from './schema.js';
 
 export type SipTransportName = (typeof TRANSPORT_CHOICES)[number]['name'];
 export type NatKeepAliveKind = (typeof KEEPALIVE_CHOICES)[number]['name'];
+export type DtmfMode = (typeof DTMF_CHOICES)[number]['name'];
+export type HoldMode = (typeof HOLD_CHOICES)[number]['name'];
+export type KeyAsSend = (typeof KEY_AS_SEND_CHOICES)[number]['name'];
 
 export interface SipServerConfig {
   /** M: 1 is the primary, 2 the fallback. */
@@ -40,6 +43,38 @@ export interface AccountConfig {
   /** Present when enabled and a host is set. */
   readonly outboundProxy?: OutboundProxyConfig;
   readonly natKeepAlive: { readonly kind: NatKeepAliveKind; readonly intervalSeconds: number };
+  readonly autoAnswer: boolean;
+  readonly dtmf: DtmfMode;
+}
+
+/** A forwarding rule: on, and where to (a number, name or URI, as typed). */
+export interface ForwardRule {
+  readonly enabled: boolean;
+  readonly target: string;
+}
+
+/** What the phone does with calls: the keys the calls and UI code read. */
+export interface CallsConfig {
+  readonly intercomAllowed: boolean;
+  readonly holdMode: HoldMode;
+  readonly dnd: boolean;
+  readonly dndRefuseCode: number;
+  readonly rejectCode: number;
+  readonly callWaiting: boolean;
+  readonly callWaitingTone: boolean;
+  readonly forward: {
+    readonly always: ForwardRule;
+    readonly busy: ForwardRule;
+    readonly noAnswer: ForwardRule & { readonly timeoutS: number };
+  };
+  readonly acceptRefer: boolean;
+  readonly interDigitS: number;
+  readonly keyAsSend: KeyAsSend;
+  readonly dialPlan: {
+    readonly digitMap: string | undefined;
+    readonly replaceRules: string;
+    readonly dialNowRules: string;
+  };
 }
 
 export interface PhoneConfig {
@@ -56,6 +91,7 @@ export interface PhoneConfig {
     readonly onlyTrustedCertificates: boolean;
   };
   readonly features: { readonly directIpCall: boolean };
+  readonly calls: CallsConfig;
   readonly time: { readonly timeZone: string };
 }
 
@@ -106,6 +142,8 @@ function account(value: TypedGetter, N: number): AccountConfig {
       kind: choiceName(KEEPALIVE_CHOICES, value('account.{N}.nat.udp_update_enable', { N })),
       intervalSeconds: value('account.{N}.nat.udp_update_time', { N }),
     },
+    autoAnswer: value('account.{N}.auto_answer', { N }),
+    dtmf: choiceName(DTMF_CHOICES, value('account.{N}.dtmf.type', { N })),
   };
 }
 
@@ -123,7 +161,37 @@ export function buildPhoneConfig(value: TypedGetter): PhoneConfig {
     },
     security: { onlyTrustedCertificates: value('static.security.trust_certificates') },
     features: { directIpCall: value('features.direct_ip_call_enable') },
+    calls: callsConfig(value),
     time: { timeZone: value('local_time.time_zone') },
+  };
+}
+
+function callsConfig(value: TypedGetter): CallsConfig {
+  return {
+    intercomAllowed: value('features.intercom.allow'),
+    holdMode: choiceName(HOLD_CHOICES, value('features.hold_mode')),
+    dnd: value('features.dnd.enable'),
+    dndRefuseCode: value('features.dnd_refuse_code'),
+    rejectCode: value('features.normal_refuse_code'),
+    callWaiting: value('call_waiting.enable'),
+    callWaitingTone: value('call_waiting.tone'),
+    forward: {
+      always: { enabled: value('forward.always.enable'), target: value('forward.always.target') },
+      busy: { enabled: value('forward.busy.enable'), target: value('forward.busy.target') },
+      noAnswer: {
+        enabled: value('forward.no_answer.enable'),
+        target: value('forward.no_answer.target'),
+        timeoutS: value('forward.no_answer.timeout'),
+      },
+    },
+    acceptRefer: value('features.accept_refer'),
+    interDigitS: value('phone_setting.inter_digit_time'),
+    keyAsSend: choiceName(KEY_AS_SEND_CHOICES, value('features.key_as_send')),
+    dialPlan: {
+      digitMap: value('dialplan.digitmap.enable') ? value('dialplan.digitmap.string') : undefined,
+      replaceRules: value('dialplan.replace.rules'),
+      dialNowRules: value('dialplan.dialnow.rules'),
+    },
   };
 }
 

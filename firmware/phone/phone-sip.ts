@@ -28,6 +28,14 @@ export interface IncomingCallView {
   readonly callerUri: string;
   /** A stable id for the call (its Call-ID). */
   readonly callId: string;
+  /** The account (1-based) the call is for: the one whose user name is the Request-URI's user; 1 if none is. */
+  readonly accountIndex: number;
+  /**
+   * The caller asks for hands-free answering: Call-Info with answer-after
+   * (RFC 3261 §20.9, as Yealink, Polycom and Asterisk Page() send it) or an
+   * Alert-Info naming auto-answer or intercom.
+   */
+  readonly intercom: boolean;
   /** The caller's SDP offer, when the INVITE carried one. */
   readonly offerSdp: string | undefined;
   /** Sends a final response (486 Busy Here by default). */

@@ -85,6 +85,8 @@ export interface PhoneOptions {
   readonly sip?: PhoneSip;
   /** The audio side; without it calls can ring but not be answered. */
   readonly media?: PhoneMedia;
+  /** Whether to answer this call at once on the speaker (account.N.auto_answer, intercom). */
+  readonly autoAnswer?: (call: IncomingCallView) => boolean;
   /** The address the phone is reached at, for the status screen. */
   readonly address?: () => string;
 }
@@ -105,6 +107,7 @@ export class Phone {
   private readonly unsubscribe: Array<() => void> = [];
   private minuteTimer: TimerHandle | undefined;
   private readonly now: () => Date;
+  private readonly autoAnswer: (call: IncomingCallView) => boolean;
 
   constructor(
     private readonly hw: PhoneHardware,
@@ -114,6 +117,7 @@ export class Phone {
     this.sip = options.sip;
     this.media = options.media;
     this.address = options.address ?? (() => 'unknown');
+    this.autoAnswer = options.autoAnswer ?? (() => false);
     this.writer = new DisplayWriter(hw.display);
   }
 
@@ -249,6 +253,7 @@ export class Phone {
     this.media?.ring(true);
     this.hw.leds.get('line')?.blink('ringing');
     this.render();
+    if (this.autoAnswer(call)) this.answerFromTheDesk();
   }
 
   private onHook(state: HookState): void {

@@ -19,7 +19,22 @@ const FINAL: ReadonlyMap<string, IncomingCallEnd> = new Map([
   ['ended', 'ended'],
 ]);
 
-function incomingCallView(call: IncomingCall): IncomingCallView {
+/**
+ * Intercom / auto-answer requests as PBXs send them: `Call-Info: <uri>;answer-after=0`
+ * (Asterisk, Polycom), `Alert-Info: <…>;info=alert-autoanswer`, `Alert-Info: Intercom`,
+ * `Alert-Info: info=Auto Answer` (Yealink, Snom).
+ */
+export function asksForAutoAnswer(callInfo: readonly string[], alertInfo: readonly string[]): boolean {
+  if (callInfo.some((v) => /;\s*answer-after\s*=\s*\d+/i.test(v))) return true;
+  return alertInfo.some((v) => /auto[-\s]?answer|intercom/i.test(v));
+}
+
+/** The account an INVITE is for: the one whose user name is the Request-URI's user part. */
+export function accountForRequestUser(user: string | undefined, accounts: readonly { index: number; userName: string }[]): number {
+  return accounts.find((a) => user !== undefined && a.userName === user)?.index ?? accounts[0]?.index ?? 1;
+}
+
+function incomingCallView(call: IncomingCall, accountIndex: number): IncomingCallView {
   // P-Asserted-Identity, when the PBX asserts one, names the caller better than From.
   const party = call.caller.asserted ?? call.caller;
   return {
@@ -27,6 +42,8 @@ function incomingCallView(call: IncomingCall): IncomingCallView {
     callerNumber: displayNumber(party.uri),
     callerUri: formatUri(party.uri),
     callId: getCallId(call.request) ?? '',
+    accountIndex,
+    intercom: asksForAutoAnswer(call.request.headers.getAll('Call-Info'), call.request.headers.getAll('Alert-Info')),
     offerSdp: call.offer && /^application\/sdp\b/i.test(call.offer.contentType) ? new TextDecoder().decode(call.offer.bytes) : undefined,
     reject: (status = 486) => {
       if (!call.isFinished) call.reject(status);
@@ -77,7 +94,9 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
         // Ring at once (180 with a To tag), so the caller hears ringback and the
         // transaction needs no 100 Trying of its own.
         call.ring();
-        listener(incomingCallView(call));
+        const uri = call.request.uri;
+        const user = uri.kind === 'sip' ? uri.user : undefined;
+        listener(incomingCallView(call, accountForRequestUser(user, stack.config.accounts)));
       }),
   };
 }

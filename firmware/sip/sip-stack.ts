@@ -71,6 +71,11 @@ export class SipStack {
    * re-register (the manager compares), trust and direct-IP settings apply
    * to the next request. Listen ports and TLS trust need a restart of SIP.
    */
+  /** The configuration in force. */
+  get config(): PhoneConfig {
+    return this.live.config;
+  }
+
   applyConfig(next: PhoneConfig): void {
     this.live.config = next;
     this.registrations.configure(next.accounts);

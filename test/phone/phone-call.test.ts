@@ -54,6 +54,8 @@ class OneCall implements PhoneSip {
       callerNumber: '1002',
       callerUri: 'sip:1002@pbx',
       callId: 'c1',
+      accountIndex: 1,
+      intercom: false,
       offerSdp: 'v=0 (offer)',
       accepted: undefined as string | undefined,
       byes: 0,

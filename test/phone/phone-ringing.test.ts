@@ -39,6 +39,8 @@ class FakeCall implements IncomingCallView {
   readonly rejectedWith: number[] = [];
   readonly callId = `fake-${Math.random()}`;
   readonly offerSdp = undefined;
+  readonly accountIndex = 1;
+  readonly intercom = false;
   answered: string | undefined;
   hungUp = false;
   private endListener: ((how: IncomingCallEnd) => void) | undefined;

@@ -14,6 +14,8 @@ function account(index: number, kind: AccountConfig['natKeepAlive']['kind'], int
     password: 'x',
     servers: [],
     natKeepAlive: { kind, intervalSeconds },
+    autoAnswer: false,
+    dtmf: 'rfc4733',
   };
 }
 

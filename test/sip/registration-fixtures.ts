@@ -267,6 +267,8 @@ export function account(overrides: Partial<AccountConfig> = {}): AccountConfig {
     password: 'secret',
     servers: [server()],
     natKeepAlive: { kind: 'default', intervalSeconds: 30 },
+    autoAnswer: false,
+    dtmf: 'rfc4733',
     ...overrides,
   };
 }
