@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../drivers/emulated/virtual-clock.js';
 import { answerCryptoOffer, formatCryptoLine, generateCryptoOffer } from '../../firmware/media/srtp/sdes.js';
-import { connect, countToneFrames, createParty, PERIOD_MS, pump, shutdownAll, type Party } from './engine-harness.js';
+import { connect, countToneFrames, createParty, createTwoPhones, PERIOD_MS, pump, shutdownAll, type Party } from './engine-harness.js';
 
 /**
  * Two phones in one process: A's microphone hears a 1000 Hz tone, B's a
@@ -20,13 +20,7 @@ const AUDIO_MS = 2200;
 const open: Party[] = [];
 after(() => shutdownAll(open));
 
-async function pair(): Promise<{ clock: VirtualClock; a: Party; b: Party }> {
-  const clock = new VirtualClock();
-  const a = await createParty(clock, 'a', 'tone:1000');
-  const b = await createParty(clock, 'b', 'tone:440');
-  open.push(a, b);
-  return { clock, a, b };
-}
+const pair = (): ReturnType<typeof createTwoPhones> => createTwoPhones(open);
 
 function assertHears(listener: Party, hz: number, notHz: number): void {
   const heard = countToneFrames(listener.sink.samples(), hz);

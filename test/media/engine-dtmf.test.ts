@@ -2,9 +2,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../drivers/emulated/virtual-clock.js';
 import { decodeTelephoneEvent } from '../../firmware/media/codecs/telephone-event/payload.js';
-import { parseRtp, type RtpPacket } from '../../firmware/media/rtp/rtp-packet.js';
+import type { RtpPacket } from '../../firmware/media/rtp/rtp-packet.js';
 import { DtmfDetector } from '../../firmware/media/tones/dtmf-inband.js';
-import { connect, countToneFrames, createParty, FORMAT, pump, shutdownAll, type Party } from './engine-harness.js';
+import { connect, countToneFrames, createParty, FORMAT, pump, shutdownAll, watchRtp, type Party } from './engine-harness.js';
 
 const TE = 101;
 const parties: Party[] = [];
@@ -16,11 +16,7 @@ async function call(): Promise<{ clock: VirtualClock; a: Party; b: Party; wire: 
   const b = await createParty(clock, 'b', 'silence');
   parties.push(a, b);
   const { bPort } = await connect(a, b, 'call', { codec: 'PCMU', payloadType: 0, telephoneEvent: TE });
-  const wire: RtpPacket[] = [];
-  b.sockets.byPort(bPort).onMessage((d) => {
-    const parsed = parseRtp(Uint8Array.from(d));
-    if (parsed.ok) wire.push(parsed.packet);
-  });
+  const wire = watchRtp(b, bPort);
   await pump(clock, 300);
   return { clock, a, b, wire };
 }

@@ -21,12 +21,13 @@
 import type { PcmFormat } from '../../drivers/bus/pcm.js';
 import { createEmulatedCapture, type EmulatedPcmCapture } from '../../drivers/emulated/pcm-capture.js';
 import { EmulatedPcmPlayback, type PcmSink } from '../../drivers/emulated/pcm-playback.js';
-import type { VirtualClock } from '../../drivers/emulated/virtual-clock.js';
+import { VirtualClock } from '../../drivers/emulated/virtual-clock.js';
 import { goertzelPower } from '../../firmware/media/dsp/tone-analysis.js';
 import { dgramSocketFactory } from '../../firmware/media/engine/dgram-sockets.js';
 import { MediaEngine, type MediaEngineEvent } from '../../firmware/media/engine/media-engine.js';
 import type { MediaSocket, SocketFactory } from '../../firmware/media/engine/media-socket.js';
 import type { StreamConfig } from '../../firmware/media/engine/stream-config.js';
+import { parseRtp, type RtpPacket } from '../../firmware/media/rtp/rtp-packet.js';
 
 export const FORMAT: PcmFormat = { sampleRate: 16000, channels: 1, periodFrames: 320 };
 export const PERIOD_MS = 20;
@@ -115,6 +116,25 @@ export async function createParty(clock: VirtualClock, name: string, audioIn: st
   return { name, engine, capture, playback, sink, sockets, events, logLines };
 }
 
+/** Two phones on a new VirtualClock: A's microphone hears 1000 Hz, B's 440 Hz. `open` collects them for shutdownAll. */
+export async function createTwoPhones(open: Party[]): Promise<{ clock: VirtualClock; a: Party; b: Party }> {
+  const clock = new VirtualClock();
+  const a = await createParty(clock, 'a', 'tone:1000');
+  const b = await createParty(clock, 'b', 'tone:440');
+  open.push(a, b);
+  return { clock, a, b };
+}
+
+/** Every RTP packet that reaches `party`'s socket on `port`, parsed (the header even of SRTP). */
+export function watchRtp(party: Party, port: number): RtpPacket[] {
+  const wire: RtpPacket[] = [];
+  party.sockets.byPort(port).onMessage((d) => {
+    const parsed = parseRtp(Uint8Array.from(d));
+    if (parsed.ok) wire.push(parsed.packet);
+  });
+  return wire;
+}
+
 const nextRound = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Lets the event loop go round until the engines' sockets have been quiet for two rounds. */
@@ -152,16 +172,17 @@ export async function connect(
   options: CallOptions,
 ): Promise<{ aPort: number; bPort: number }> {
   const ids = typeof id === 'string' ? { a: id, b: id } : id;
-  const base = (streamId: string, remotePort: number): Omit<StreamConfig, 'srtp'> => ({
+  const base = (streamId: string, remotePort?: number): Omit<StreamConfig, 'srtp'> => ({
     id: streamId,
     local: { host: '127.0.0.1', port: 0 },
-    remote: { host: '127.0.0.1', port: remotePort },
+    ...(remotePort === undefined ? {} : { remote: { host: '127.0.0.1', port: remotePort } }),
     codec: { name: options.codec, payloadType: options.payloadType },
     ...(options.telephoneEvent === undefined ? {} : { telephoneEvent: { payloadType: options.telephoneEvent } }),
     direction: { send: true, recv: true },
   });
-  // Ports first (a placeholder remote), then point each at the other.
-  const { localPort: aPort } = await a.engine.openStream({ ...base(ids.a, 9), ...(options.srtp ? { srtp: options.srtp.a } : {}) });
+  // As a call is set up: A opens with no peer yet (its port goes in the offer),
+  // B answers towards A, then A learns B from the answer.
+  const { localPort: aPort } = await a.engine.openStream({ ...base(ids.a), ...(options.srtp ? { srtp: options.srtp.a } : {}) });
   const { localPort: bPort } = await b.engine.openStream({ ...base(ids.b, aPort), ...(options.srtp ? { srtp: options.srtp.b } : {}) });
   a.engine.updateStream(ids.a, { remote: { host: '127.0.0.1', port: bPort } });
   return { aPort, bPort };

@@ -56,12 +56,11 @@ export class CommandDispatcher {
         this.options.emit({ type: 'stream-opened', streamId: command.stream.id, localPort });
         return { localPort };
       }
-      case 'update-stream':
-        engine.updateStream(command.streamId, {
-          ...(command.direction ? { direction: command.direction } : {}),
-          ...(command.remote ? { remote: command.remote } : {}),
-        });
+      case 'update-stream': {
+        const { type: _type, streamId, ...change } = command;
+        engine.updateStream(streamId, change);
         return null;
+      }
       case 'close-stream':
         await engine.closeStream(command.streamId);
         return null;

@@ -23,9 +23,11 @@ import {
   type MediaEvent,
   type MediaResult,
   type MediaResults,
+  type StreamUpdate,
+  type WireSrtpKeys,
   type WireStreamConfig,
 } from './protocol.js';
-import type { RemoteEndpoint, StreamDirection } from './stream-config.js';
+import type { RemoteEndpoint, StreamCodec, StreamDirection, StreamTelephoneEvent } from './stream-config.js';
 import type { MediaStreamStats } from './stream-stats.js';
 
 export interface MediaClientOptions {
@@ -139,12 +141,48 @@ export class MediaClient {
     });
   }
 
+  /**
+   * Opens a stream; resolves with its local RTP port. Leave `remote` out to
+   * get the port for an offer: nothing is sent or accepted until setRemote()
+   * or updateStream() names the peer.
+   */
   openStream(stream: WireStreamConfig): Promise<{ readonly localPort: number }> {
     return this.request({ type: 'open-stream', stream });
   }
 
-  updateStream(streamId: string, change: { readonly direction?: StreamDirection; readonly remote?: RemoteEndpoint }): Promise<null> {
+  /**
+   * Everything an answer or a re-INVITE settled, as one change: applied
+   * whole, or refused with the reason and the stream left as it was.
+   */
+  updateStream(streamId: string, change: StreamUpdate): Promise<null> {
     return this.request({ type: 'update-stream', streamId, ...change });
+  }
+
+  /** Where the peer is (the answer to our offer, a transfer): RTP and RTCP start to flow. */
+  setRemote(streamId: string, remote: RemoteEndpoint): Promise<null> {
+    return this.updateStream(streamId, { remote });
+  }
+
+  /** Hold and resume: with send off no RTP leaves (RTCP goes on). */
+  setDirection(streamId: string, direction: StreamDirection): Promise<null> {
+    return this.updateStream(streamId, { direction });
+  }
+
+  /**
+   * A new codec on the running stream (same port, same SSRC): packet time and
+   * telephone-event with it, as negotiated (null: no telephone-event).
+   */
+  changeCodec(
+    streamId: string,
+    codec: StreamCodec,
+    options: { readonly ptime?: number; readonly telephoneEvent?: StreamTelephoneEvent | null } = {},
+  ): Promise<null> {
+    return this.updateStream(streamId, { codec, ...options });
+  }
+
+  /** New SRTP keys (crypto lines), or null for plain RTP from now on. */
+  setSrtp(streamId: string, srtp: WireSrtpKeys | null): Promise<null> {
+    return this.updateStream(streamId, { srtp });
   }
 
   closeStream(streamId: string): Promise<null> {

@@ -32,7 +32,7 @@ import type { SocketFactory } from './media-socket.js';
 import { MediaStream, type DtmfMethod } from './media-stream.js';
 import { addInto, clipToInt16, conferenceSendMix, downmixToMono, gainFromDb, upmixFromMono } from './mixer.js';
 import { SampleFifo } from './sample-fifo.js';
-import type { RemoteEndpoint, StreamConfig, StreamDirection } from './stream-config.js';
+import type { StreamChange, StreamConfig } from './stream-config.js';
 import type { MediaStreamStats } from './stream-stats.js';
 
 export type MediaEngineEvent =
@@ -124,6 +124,11 @@ export class MediaEngine {
 
   // ---- streams ----
 
+  /**
+   * Binds the stream's port pair and starts it. Without `config.remote` (an
+   * offer being written) the port is known at once but nothing is sent or
+   * accepted until updateStream() names the peer.
+   */
   async openStream(config: StreamConfig): Promise<{ readonly localPort: number }> {
     this.checkRunning();
     if (this.streams.has(config.id) || this.opening.has(config.id)) throw new Error(`stream ${config.id} is already open`);
@@ -154,8 +159,13 @@ export class MediaEngine {
     }
   }
 
-  /** Hold/resume (direction) and a new remote address (re-INVITE). */
-  updateStream(id: string, change: { readonly direction?: StreamDirection; readonly remote?: RemoteEndpoint }): void {
+  /**
+   * What a re-INVITE (or the answer to an offer) changed: remote, direction
+   * (hold, resume), codec, packet time, telephone-event, SRTP keys — on the
+   * same socket and port. Throws, leaving the stream as it was, on a change
+   * it cannot make.
+   */
+  updateStream(id: string, change: StreamChange): void {
     this.stream(id).update(change);
   }
 

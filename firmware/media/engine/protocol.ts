@@ -14,7 +14,7 @@
  */
 import type { PcmFormat } from '../../../drivers/bus/pcm.js';
 import type { DtmfMethod } from './media-stream.js';
-import type { RemoteEndpoint, StreamConfig, StreamDirection } from './stream-config.js';
+import type { StreamChange, StreamConfig } from './stream-config.js';
 import type { MediaStreamStats } from './stream-stats.js';
 
 /** Which PCM devices the worker opens (it creates them itself, in its own thread). */
@@ -34,15 +34,35 @@ export type DeviceSpec =
       readonly playbackDevice: string;
     };
 
-/** A stream as the worker takes it: SRTP keys as RFC 4568 a=crypto lines only. */
+/** SRTP keys on the wire: RFC 4568 a=crypto lines, ours (send) and the peer's (recv). */
+export interface WireSrtpKeys {
+  readonly send: string;
+  readonly recv: string;
+}
+
+/**
+ * A stream as the worker takes it: SRTP keys as crypto lines only. `remote`
+ * may be left out to learn the port for an offer before the answer names
+ * the peer (nothing is sent or accepted until an update sets it).
+ */
 export type WireStreamConfig = Omit<StreamConfig, 'srtp'> & {
-  readonly srtp?: { readonly send: string; readonly recv: string };
+  readonly srtp?: WireSrtpKeys | null;
+};
+
+/**
+ * A change to a running stream (stream-config.ts StreamChange), SRTP keys as
+ * crypto lines: any of remote, direction, codec, ptime, telephoneEvent and
+ * srtp, applied together or refused together; null removes telephone-event
+ * or SRTP. The local port never changes.
+ */
+export type StreamUpdate = Omit<StreamChange, 'srtp'> & {
+  readonly srtp?: WireSrtpKeys | null;
 };
 
 export type MediaCommand =
   | { readonly type: 'open-devices'; readonly devices: DeviceSpec; readonly statsIntervalMs?: number }
   | { readonly type: 'open-stream'; readonly stream: WireStreamConfig }
-  | { readonly type: 'update-stream'; readonly streamId: string; readonly direction?: StreamDirection; readonly remote?: RemoteEndpoint }
+  | ({ readonly type: 'update-stream'; readonly streamId: string } & StreamUpdate)
   | { readonly type: 'close-stream'; readonly streamId: string }
   | { readonly type: 'play-tone'; readonly country: string; readonly tone: string }
   | { readonly type: 'stop-tone' }

@@ -29,8 +29,8 @@ export interface RtcpSessionOptions {
   readonly random?: UnitRandom;
   readonly sender: RtpSender;
   readonly receiver: RtpReceiver;
-  /** The RTP clock rate of the stream (for jitter in ms). */
-  readonly clockRate: number;
+  /** The RTP clock rate we send with now (the peer's jitter about our stream, in ms); it changes with the codec. */
+  readonly clockRate: () => number;
   readonly cname: string;
   /** Session bandwidth, bits per second (audio plus headers): RTCP gets 5 % of it. */
   readonly sessionBitsPerSecond: number;
@@ -131,7 +131,7 @@ export class RtcpSession {
     this.remote = {
       fractionLost: ours.fractionLost / 256,
       cumulativeLost: ours.cumulativeLost,
-      jitterMs: (ours.jitter * 1000) / this.options.clockRate,
+      jitterMs: (ours.jitter * 1000) / this.options.clockRate(),
     };
   }
 

@@ -44,7 +44,8 @@ export interface MediaStreamStats {
   readonly ptimeMs: number;
   readonly direction: StreamDirection;
   readonly localPort: number;
-  readonly remote: { readonly host: string; readonly port: number };
+  /** Where RTP goes; absent before the answer names the peer, or while it is c=0.0.0.0. */
+  readonly remote?: { readonly host: string; readonly port: number };
   readonly srtp: boolean;
   readonly packetsSent: number;
   /** Payload octets sent (RFC 3550 §6.4.1 sender's octet count). */
