@@ -2,27 +2,33 @@
  * Replays a network trace through the real jitter buffer and decoder path,
  * on a virtual clock, and prints what it measured as one JSON line:
  *
- *   npm run --silent jb-replay -- <trace.csv> [--drift-ppm N] [--pull-ms 10|20]
+ *   npm run --silent jb-replay -- <trace.csv> [--drift-ppm N] [--board sim|rpi-wm8960] [--pull-ms N]
  *
  * The sender: a deterministic speech-like signal (trace-gen/speech-signal.ts)
  * coded with PCMU, one 20 ms RTP packet per trace row (sequence numbers and
  * timestamps start near their wrap, so the buffer's extension is exercised).
  * The network: each packet is handed to the buffer at its arrival_ms, or
- * never. The receiver: the playback clock pulls 20 ms (or 10 ms) at a time
- * from the buffer, on a clock that may run --drift-ppm fast or slow against
- * the arrival clock; the buffer reports when each packet's first sample is
- * heard.
+ * never. The receiver: the playback clock pulls from the buffer as the
+ * media engine does on the board (--board, default sim): one device period
+ * at a time (MediaStream.pullAudio), 20 ms on both boards today — or
+ * --pull-ms N to try another period. The playout point can only move in
+ * whole pulls, so the pull size bounds how close any buffer can come to
+ * the oracle (trace-analysis.ts, gridOracleDelayMs). The clock may run
+ * --drift-ppm fast or slow against the arrival clock; the buffer reports
+ * when each packet's first sample is heard.
  *
  * Fields: packets (rows), lost_in_network (rows without arrival), late
  * (arrived after their audio was due, dropped), late_loss_pct (late ÷
  * packets that arrived × 100), mean_delay_ms and p95_delay_ms (playout time
  * − send_ms over played packets, on the trace's clock), concealed_ms,
  * stretched_ms (inserted + removed by time-scale modification); then extras:
- * played, duplicates, inserted_ms, removed_ms, min_one_way_ms.
+ * played, duplicates, inserted_ms, removed_ms, min_one_way_ms, pull_ms.
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { VirtualClock } from '../drivers/emulated/virtual-clock.js';
+import { findBoard } from '../boards/index.js';
+import { boardPcmFormat } from '../boards/media-devices.js';
 import { pcmu } from '../firmware/media/codecs/g711/g711-codec.js';
 import { JitterBuffer } from '../firmware/media/jitter/jitter-buffer.js';
 import type { TargetDelayConfig } from '../firmware/media/jitter/target-delay.js';
@@ -40,11 +46,32 @@ const FIRST_TS = 0xffff_0000;
 const SSRC = 0x5eed_cafe;
 /** At most this long after the last arrival the playback stops pulling. */
 const TAIL_MS = 3000;
+/** The board whose playback the replay stands for unless told otherwise. */
+export const DEFAULT_REPLAY_BOARD = 'sim';
+/** What MediaStream.pullAudio falls back to when a period is not a whole number of codec samples. */
+const FALLBACK_PULL_MS = 10;
+
+/**
+ * How much the media engine pulls from the jitter buffer at a time on a
+ * device with this period: the period itself when it is a whole number of
+ * codec samples, else 10 ms pieces through a FIFO (MediaStream.pullAudio).
+ */
+export function jitterPullMs(periodMs: number, codecRate = SAMPLE_RATE): number {
+  return Number.isInteger((codecRate * periodMs) / 1000) ? periodMs : FALLBACK_PULL_MS;
+}
+
+/** The pull size on a board named as --board takes it. */
+export function boardPullMs(name: string): number {
+  const known = findBoard(name);
+  if (!known) throw new Error(`no board named ${name}`);
+  const format = boardPcmFormat(known.description);
+  return jitterPullMs((format.periodFrames * 1000) / format.sampleRate);
+}
 
 export interface ReplayOptions {
   /** Playback clock error against the arrival clock, ppm (positive: pulls come fast). */
   readonly driftPpm?: number;
-  /** Pull size, ms (10 or 20). */
+  /** Pull size, ms (default: the playback period of DEFAULT_REPLAY_BOARD). */
   readonly pullMs?: number;
   readonly target?: Partial<TargetDelayConfig>;
 }
@@ -63,6 +90,7 @@ export interface ReplayResult {
   readonly inserted_ms: number;
   readonly removed_ms: number;
   readonly min_one_way_ms: number;
+  readonly pull_ms: number;
 }
 
 function packetFor(row: TraceRow, seqBase: number): RtpPacket {
@@ -86,8 +114,9 @@ function round(v: number, digits = 2): number {
 
 /** Replays `rows` (a parsed trace) and returns the measurements. */
 export function replayTrace(rows: readonly TraceRow[], options: ReplayOptions = {}): ReplayResult {
-  const pullMs = options.pullMs ?? FRAME_MS;
+  const pullMs = options.pullMs ?? boardPullMs(DEFAULT_REPLAY_BOARD);
   const pullSamples = (SAMPLE_RATE * pullMs) / 1000;
+  if (!Number.isInteger(pullSamples) || pullSamples <= 0) throw new Error(`a pull of ${pullMs} ms is not a whole number of samples`);
   const seqBase = rows.reduce((m, r) => Math.min(m, r.seq), Infinity);
   const sendBySeq = new Map<number, number>();
   for (const r of rows) sendBySeq.set((FIRST_SEQ + r.seq - seqBase) & 0xffff, r.sendMs);
@@ -157,6 +186,7 @@ export function replayTrace(rows: readonly TraceRow[], options: ReplayOptions = 
     inserted_ms: round(s.insertedSamples * msPerSample, 1),
     removed_ms: round(s.removedSamples * msPerSample, 1),
     min_one_way_ms: round(minOneWayMs(rows)),
+    pull_ms: pullMs,
   };
 }
 
@@ -170,10 +200,10 @@ function option(args: readonly string[], name: string): number | undefined {
 
 function main(args: readonly string[]): void {
   const file = args.find((a, i) => !a.startsWith('--') && !(i > 0 && (args[i - 1] ?? '').startsWith('--')));
-  if (!file) throw new Error('usage: jb-replay <trace.csv> [--drift-ppm N] [--pull-ms 10|20]');
+  if (!file) throw new Error('usage: jb-replay <trace.csv> [--drift-ppm N] [--board sim|rpi-wm8960] [--pull-ms N]');
   const driftPpm = option(args, '--drift-ppm');
-  const pullMs = option(args, '--pull-ms');
-  if (pullMs !== undefined && pullMs !== 10 && pullMs !== 20) throw new Error('--pull-ms must be 10 or 20');
+  const b = args.indexOf('--board');
+  const pullMs = option(args, '--pull-ms') ?? (b >= 0 ? boardPullMs(args[b + 1] ?? '') : undefined);
   const result = replayTrace(parseTrace(readFileSync(file, 'utf8')), {
     ...(driftPpm !== undefined ? { driftPpm } : {}),
     ...(pullMs !== undefined ? { pullMs } : {}),

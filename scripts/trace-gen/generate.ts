@@ -1,13 +1,16 @@
 /**
  * Regenerates the committed traces and their manifest:
  *
- *   tsx scripts/trace-gen/generate.ts [--out test/fixtures/traces]
+ *   tsx scripts/trace-gen/generate.ts [--out test/fixtures/traces] [--seed-offset N]
  *
  * Deterministic: the same catalog writes the same bytes, so a diff after
- * running it means a model or a spec changed.
+ * running it means a model or a spec changed. `--seed-offset N` writes
+ * held-out traces instead: the same models and parameters with every seed
+ * moved by N, for checking that a change to the jitter buffer helps on
+ * traces it was not tuned on (never into the committed directory).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SMOKE_TRACE, TRACE_CATALOG } from './catalog.js';
 import { generateTrace, type TraceSpec } from './models.js';
@@ -47,10 +50,20 @@ export function manifestEntry(spec: TraceSpec, smoke: boolean): ManifestEntry {
   };
 }
 
-export function writeTraces(dir: string): ManifestEntry[] {
+/**
+ * The catalog and the smoke trace (flagged), with every seed moved by
+ * `offset`: the committed set at 0, held-out traces from the same models
+ * at any other offset.
+ */
+export function catalogSpecs(offset = 0): readonly (readonly [TraceSpec, boolean])[] {
+  const all = [...TRACE_CATALOG.map((s) => [s, false] as const), [SMOKE_TRACE, true] as const];
+  return all.map(([s, smoke]) => [{ ...s, seed: s.seed + offset }, smoke] as const);
+}
+
+export function writeTraces(dir: string, seedOffset = 0): ManifestEntry[] {
   mkdirSync(dir, { recursive: true });
   const entries: ManifestEntry[] = [];
-  for (const [spec, smoke] of [...TRACE_CATALOG.map((s) => [s, false] as const), [SMOKE_TRACE, true] as const]) {
+  for (const [spec, smoke] of catalogSpecs(seedOffset)) {
     const entry = manifestEntry(spec, smoke);
     writeFileSync(join(dir, entry.file), formatTrace(generateTrace(spec)));
     entries.push(entry);
@@ -62,5 +75,9 @@ export function writeTraces(dir: string): ManifestEntry[] {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const i = process.argv.indexOf('--out');
   const dir = i >= 0 ? (process.argv[i + 1] ?? DEFAULT_TRACE_DIR) : DEFAULT_TRACE_DIR;
-  for (const e of writeTraces(dir)) console.log(`${e.file}: ${e.model}, seed ${e.seed}, ${e.packets} packets`);
+  const j = process.argv.indexOf('--seed-offset');
+  const offset = j >= 0 ? Number(process.argv[j + 1]) : 0;
+  if (!Number.isInteger(offset)) throw new Error('--seed-offset needs an integer');
+  if (offset !== 0 && resolve(dir) === resolve(DEFAULT_TRACE_DIR)) throw new Error('held-out traces (--seed-offset) go elsewhere than the committed set: give --out');
+  for (const e of writeTraces(dir, offset)) console.log(`${e.file}: ${e.model}, seed ${e.seed}, ${e.packets} packets`);
 }

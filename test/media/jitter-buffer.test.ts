@@ -28,6 +28,15 @@ describe('jitter buffer: the pull contract', () => {
     assert.equal(sim.stats.latePackets, 0);
   });
 
+  it('comes down from the start guard as soon as there are packets enough to read the target', () => {
+    const sim = simulate({ packets: stream(0, 250, (i) => 40 + wobble(i)), durationMs: 5000, traceStats: 5 });
+    const at = (ms: number) => sim.trace.find((t) => t.atMs >= ms)?.stats;
+    // 50 packets (1 s) under the guard of 60 ms; half a second later the delay is within a pull of the target.
+    assert.ok((at(900)?.currentDelayMs ?? 0) >= 55, 'the guard holds while warming up');
+    const settled = at(1500);
+    assert.ok(settled && settled.currentDelayMs <= settled.targetDelayMs + FRAME_MS, `at 1.5 s: ${JSON.stringify(settled)}`);
+  });
+
   it('serves 10 ms pulls as well as 20 ms ones', () => {
     const sim = simulate({ packets: stream(0, 100, (i) => 40 + wobble(i)), durationMs: 2000, pullMs: 10 });
     assert.equal(sim.output.length, 200 * 80);

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForgettingHistogram } from '../../firmware/media/jitter/forgetting-histogram.js';
-import { TargetDelayEstimator, forgetFactorFor } from '../../firmware/media/jitter/target-delay.js';
+import { DEFAULT_TARGET_DELAY_CONFIG, TargetDelayEstimator, forgetFactorFor, lowLimitQuantile } from '../../firmware/media/jitter/target-delay.js';
+import { DEFAULT_DELAY_PEAK_CONFIG, peaksRepeat } from '../../firmware/media/jitter/delay-peak-detector.js';
 import { decideStretch, nextFrameAction, playoutDeadline, type StretchStatus } from '../../firmware/media/jitter/decision-logic.js';
 import { Xoshiro128 } from '../../scripts/trace-gen/prng.js';
 
@@ -145,6 +146,106 @@ describe('target-delay estimator', () => {
   });
 });
 
+/**
+ * Steady packets 20 ms apart with transit 40 + |N(0, 3)|, and at each of
+ * `spikeAt` (packet indices) a stall of `heightMs`: the packets sent during
+ * it arrive together at its end, in order, as trace-gen's spike model has them.
+ */
+function spiky(e: TargetDelayEstimator, count: number, spikeAt: readonly number[], heightMs: number, seed: number): void {
+  const rng = new Xoshiro128(seed);
+  for (let i = 0; i < count; i++) {
+    const normal = 40 + Math.abs(3 * rng.normal());
+    const start = spikeAt.find((s) => i >= s && i * 20 < s * 20 + heightMs);
+    const transit = start === undefined ? normal : Math.max(normal, start * 20 + heightMs + 40 + (i - start) * 0.1 - i * 20);
+    e.observe(i * 20 + transit, i * 20);
+  }
+}
+
+describe('delay peaks (after NetEQ’s peak detector)', () => {
+  it('rides out an isolated stall-and-burst instead of holding its height for the next 20 s', () => {
+    const e = new TargetDelayEstimator();
+    spiky(e, 3200, [3000], 300, 11);
+    assert.equal(e.delayPeaks, 1);
+    assert.ok(e.targetDelayMs < 20, `target ${e.targetDelayMs} ms above the floor after one spike`);
+    // The same packets learnt as any others would hold the target near the stall's height.
+    const learning = new TargetDelayEstimator({ peaks: { ...DEFAULT_DELAY_PEAK_CONFIG, heightMs: Infinity } });
+    spiky(learning, 3200, [3000], 300, 11);
+    assert.ok(learning.targetDelayMs > 50, `without the detector: ${learning.targetDelayMs} ms`);
+  });
+
+  it('learns peaks once they repeat within 10 s: the third of three spikes 5 s apart lifts the target', () => {
+    const e = new TargetDelayEstimator();
+    const targets: number[] = [];
+    for (const [from, to] of [
+      [0, 3249],
+      [3249, 3499],
+      [3499, 3530],
+    ] as const) {
+      const rng = new Xoshiro128(from + 1);
+      for (let i = from; i < to; i++) {
+        const spikeStart = [3000, 3250, 3500].find((s) => i >= s && i < s + 15);
+        const transit = spikeStart === undefined ? 40 + Math.abs(3 * rng.normal()) : spikeStart * 20 + 300 + 40 - i * 20;
+        e.observe(i * 20 + transit, i * 20);
+      }
+      targets.push(e.targetDelayMs);
+    }
+    assert.equal(e.delayPeaks, 3);
+    assert.ok((targets[0] ?? 0) < 20 && (targets[1] ?? 0) < 20, `after one and two spikes: ${targets.join(', ')}`);
+    assert.ok((targets[2] ?? 0) > 50, `after the third: ${targets[2]}`);
+  });
+
+  it('counts a late packet that later ones overtook: a late loss, which the target must learn', () => {
+    const rng = new Xoshiro128(12);
+    const e = new TargetDelayEstimator();
+    // 2 % of packets held 150 ms, overtaken by the seven after them; delivered in arrival order.
+    const arrivals = Array.from({ length: 3000 }, (_, i) => ({ media: i * 20, at: i * 20 + 40 + Math.abs(3 * rng.normal()) + (i % 50 === 7 ? 150 : 0) }));
+    for (const a of arrivals.sort((x, y) => x.at - y.at)) e.observe(a.at, a.media);
+    assert.equal(e.delayPeaks, 0);
+    assert.ok(e.targetDelayMs > 140, `target ${e.targetDelayMs}`);
+  });
+
+  it('takes a rise that lasts for a longer route, learnt at once, not a peak', () => {
+    const rng = new Xoshiro128(13);
+    const e = new TargetDelayEstimator();
+    feed(e, 0, 3000, () => 40 + Math.abs(3 * rng.normal()));
+    feed(e, 3000, 3030, () => 160 + Math.abs(3 * rng.normal()));
+    assert.equal(e.delayPeaks, 0);
+    assert.ok((e.targetTransitMs ?? 0) >= 160, `target transit ${e.targetTransitMs}`);
+  });
+
+  it('engages on repeats as NetEQ does: two spacings on record, the last peak within twice the longest', () => {
+    assert.equal(peaksRepeat([4000], 1000, 2), false);
+    assert.equal(peaksRepeat([4000, 6000], 11_000, 2), true);
+    assert.equal(peaksRepeat([4000, 6000], 12_001, 2), false);
+  });
+});
+
+describe('target band and budget', () => {
+  it('puts the low limit two standard errors of a 1 % share below the target', () => {
+    // n = 2 × 1000 − 1 effective packets: σ = √(0.99 × 0.01 / 1999) ≈ 0.22 %.
+    const low = lowLimitQuantile(0.99, 1000, 2);
+    assert.ok(Math.abs(low - (0.99 - 2 * Math.sqrt(0.0099 / 1999))) < 1e-12);
+    assert.ok(low > 0.985 && low < 0.986);
+    assert.equal(lowLimitQuantile(0.99, 1, 100), 0.5);
+  });
+
+  it('reads a low limit under the target, and closes the band once the late share exceeds the budget', () => {
+    const rng = new Xoshiro128(14);
+    const e = new TargetDelayEstimator();
+    feed(e, 0, 3000, () => 50 + 10 * rng.normal());
+    const target = e.targetTransitMs ?? 0;
+    const low = e.lowLimitTransitMs ?? 0;
+    assert.ok(low < target, `low limit ${low}, target ${target}`);
+    // N(50, 10): q = 0.9856 is 50 + 2.19 × 10.
+    assert.ok(Math.abs(low - 71.9) < 3, `low limit ${low}`);
+    assert.ok(e.lateShare === 0 && DEFAULT_TARGET_DELAY_CONFIG.budgetMemoryPackets > 4000);
+    // The buffer reports 5 % of the next packets late: over the 4000 it is more than the 1 % budget, and the band closes.
+    for (let i = 3000; i < 4000; i++) e.observe(i * 20 + 50 + 10 * rng.normal(), i * 20, i % 20 === 0);
+    assert.ok(e.lateShare > 0.01, `late share ${e.lateShare}`);
+    assert.equal(e.lowLimitTransitMs, e.targetTransitMs);
+  });
+});
+
 describe('decision logic: the next piece of audio', () => {
   const base = { concealedSinceAdvance: 0, frameTs: 160, inComfortNoise: false, decoderHasFec: false };
 
@@ -196,6 +297,19 @@ describe('decision logic: stretching', () => {
     assert.deepEqual(d, { kind: 'accelerate', maxSamples: 190, reason: 'above-target' });
     // The target just dipped to 40, but it was 48 a moment ago: hold on.
     assert.equal(decideStretch({ ...at, deadlineTransitMs: 65, targetTransitMs: 40, releaseTargetMs: 48 }).kind, 'none');
+  });
+
+  it('stays inside the band between the low limit and the target, and grows below it', () => {
+    assert.equal(decideStretch({ ...at, targetTransitMs: 55, lowLimitTransitMs: 48 }).kind, 'none');
+    assert.equal(decideStretch({ ...at, targetTransitMs: 55, lowLimitTransitMs: 52 }).kind, 'expand');
+  });
+
+  it('after a stall, goes back down to the deadline it had, while that is inside the band', () => {
+    // The stall raised the deadline from 50 to 70; the target (60) alone would keep it there.
+    const stalled = { ...at, deadlineTransitMs: 70, targetTransitMs: 60, releaseTargetMs: 60, preStallDeadlineMs: 50 };
+    assert.equal(decideStretch(stalled).kind, 'none', 'no band: nothing to go back to');
+    assert.deepEqual(decideStretch({ ...stalled, lowLimitTransitMs: 45 }), { kind: 'accelerate', maxSamples: 160, reason: 'after-stall' });
+    assert.equal(decideStretch({ ...stalled, lowLimitTransitMs: 55 }).kind, 'none', 'the old deadline is below the band now');
   });
 
   it('removes misaligned audio (delay that buys no time) when a splice fits in it', () => {

@@ -4,11 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMOKE_TRACE, TRACE_CATALOG } from '../../scripts/trace-gen/catalog.js';
-import { DEFAULT_TRACE_DIR, MANIFEST_FILE, manifestEntry } from '../../scripts/trace-gen/generate.js';
+import { DEFAULT_TRACE_DIR, MANIFEST_FILE, catalogSpecs, manifestEntry } from '../../scripts/trace-gen/generate.js';
 import { generateTrace, type TraceSpec } from '../../scripts/trace-gen/models.js';
 import { Xoshiro128 } from '../../scripts/trace-gen/prng.js';
 import { formatTrace, parseTrace } from '../../scripts/trace-gen/trace-csv.js';
-import { fixedBuffer, oracleDelayMs, quantile } from '../../scripts/trace-gen/trace-analysis.js';
+import { fixedBuffer, gridOracleDelayMs, oracleDelayMs, quantile } from '../../scripts/trace-gen/trace-analysis.js';
+import { DEFAULT_REPLAY_BOARD, boardPullMs, jitterPullMs, replayTrace } from '../../scripts/jb-replay.js';
+import { findBoard } from '../../boards/index.js';
+import { boardPcmFormat } from '../../boards/media-devices.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TRACES = join(ROOT, DEFAULT_TRACE_DIR);
@@ -137,6 +140,16 @@ describe('trace format and analysis', () => {
     assert.equal(oracleDelayMs(rows), 98);
   });
 
+  it('the pull-grid bound is the oracle for a buffer pulled every P ms from the first arrival', () => {
+    // One-way delays alternate 10 and 17 ms: the oracle is 7 ms above the minimum.
+    const rows = Array.from({ length: 200 }, (_, i) => ({ seq: i, sendMs: i * 20, arrivalMs: i * 20 + (i % 2 === 0 ? 10 : 17) }));
+    assert.equal(oracleDelayMs(rows), 7);
+    // Pulls at 10 + 20k: a packet sent at s is heard at a pull, 10 + 20k − s ∈ {10, 30, …}; 17 needs 30.
+    assert.equal(gridOracleDelayMs(rows, 20), 20);
+    assert.equal(gridOracleDelayMs(rows, 10), 10);
+    assert.equal(gridOracleDelayMs(rows, 1), 7);
+  });
+
   it('a fixed buffer counts what arrives after first arrival + fixed delay as late', () => {
     const rows = [
       { seq: 0, sendMs: 0, arrivalMs: 30 },
@@ -151,6 +164,59 @@ describe('trace format and analysis', () => {
   });
 });
 
+describe('held-out traces', () => {
+  it('are the committed models with every seed moved, and differ from the committed traces', () => {
+    const held = catalogSpecs(1000);
+    assert.equal(held.length, TRACE_CATALOG.length + 1);
+    for (const [[spec], original] of held.map((h, i) => [h, [...TRACE_CATALOG, SMOKE_TRACE][i]] as const)) {
+      assert.ok(original);
+      assert.deepEqual({ ...spec, seed: original.seed }, original);
+      assert.equal(spec.seed, original.seed + 1000);
+    }
+    const first = held[0]?.[0];
+    assert.ok(first && formatTrace(generateTrace(first)) !== readFileSync(join(TRACES, `${first.name}.csv`), 'utf8'));
+  });
+});
+
+describe('jb-replay pulls as the media engine does', () => {
+  it('pulls one device period when it is whole codec samples, else 10 ms pieces, and defaults to the board’s period', () => {
+    assert.equal(jitterPullMs(20), 20);
+    assert.equal(jitterPullMs(5), 5);
+    assert.equal(jitterPullMs(16 / 3), 10, 'an odd ALSA period goes through the FIFO in 10 ms pulls');
+    const board = findBoard(DEFAULT_REPLAY_BOARD);
+    assert.ok(board);
+    const format = boardPcmFormat(board.description);
+    assert.equal(boardPullMs(DEFAULT_REPLAY_BOARD), (format.periodFrames * 1000) / format.sampleRate);
+    assert.throws(() => boardPullMs('no-such-board'), /no board named/);
+  });
+});
+
+describe('jb-replay against the pull-grid bound (committed traces)', () => {
+  const replay = (name: string): { readonly oursMs: number; readonly boundMs: number; readonly latePct: number } => {
+    const rows = parseTrace(readFileSync(join(TRACES, `${name}.csv`), 'utf8'));
+    const r = replayTrace(rows);
+    return { oursMs: r.mean_delay_ms - r.min_one_way_ms, boundMs: gridOracleDelayMs(rows, r.pull_ms), latePct: r.late_loss_pct };
+  };
+
+  it('sits on the bound on a Gaussian path: no misalignment left over, a startup of a second', () => {
+    const r = replay('gauss-low');
+    assert.ok(r.oursMs <= r.boundMs + 0.5, `${r.oursMs} ms vs ${r.boundMs}`);
+    assert.equal(r.latePct, 0);
+  });
+
+  it('stays near the bound on a heavy tail within the 1 % budget: a target wandering across a pull boundary does not cost a pull', () => {
+    const r = replay('pareto-mild');
+    assert.ok(r.oursMs <= r.boundMs + 2, `${r.oursMs} ms vs ${r.boundMs}`);
+    assert.ok(r.latePct <= 1);
+  });
+
+  it('rides out rare spikes instead of holding their height: close to the bound that writes them off', () => {
+    const r = replay('spikes-rare');
+    assert.ok(r.oursMs <= r.boundMs + 5, `${r.oursMs} ms vs ${r.boundMs}`);
+    assert.equal(r.latePct, 0);
+  });
+});
+
 describe('jb-replay CLI', () => {
   it('replays a trace through the buffer and prints one JSON line with the measurements', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/jb-replay.ts', join(DEFAULT_TRACE_DIR, 'short-gauss.csv')], {
@@ -161,7 +227,7 @@ describe('jb-replay CLI', () => {
     const lines = out.trim().split('\n');
     assert.equal(lines.length, 1);
     const r = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    for (const k of ['packets', 'lost_in_network', 'late', 'late_loss_pct', 'mean_delay_ms', 'p95_delay_ms', 'concealed_ms', 'stretched_ms']) {
+    for (const k of ['packets', 'lost_in_network', 'late', 'late_loss_pct', 'mean_delay_ms', 'p95_delay_ms', 'concealed_ms', 'stretched_ms', 'pull_ms']) {
       assert.equal(typeof r[k], 'number', k);
     }
     const num = (k: string): number => Number(r[k]);

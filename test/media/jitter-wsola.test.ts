@@ -71,6 +71,15 @@ describe('WSOLA time-scale modification', () => {
     assert.equal(r?.changed, 90);
   });
 
+  it('splices a few samples only in silence when asked to (shorter than any pitch period)', () => {
+    const quiet = Int16Array.from({ length: 400 }, (_, i) => (i % 7) - 3);
+    assert.equal(accelerate(quiet, { minLag: 9, maxLag: 9, onlyInSilence: true })?.changed, 9);
+    // Voiced audio correlates with itself at a 9-sample lag, but a splice that short would be heard.
+    const voiced = voicedFrame(0, 400);
+    assert.ok((bestLag(voiced, { minLag: 9, maxLag: 9 })?.correlation ?? 0) >= 0.6);
+    assert.equal(accelerate(voiced, { minLag: 9, maxLag: 9, onlyInSilence: true }), undefined);
+  });
+
   it('refuses when the audio is too short for two lags', () => {
     assert.equal(bestLag(voicedFrame(0, 30), PITCH), undefined);
   });

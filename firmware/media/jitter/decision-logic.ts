@@ -71,6 +71,11 @@ export interface StretchStatus {
   readonly deadlineTransitMs: number;
   /** The target transit (target-delay.ts), ms. */
   readonly targetTransitMs: number;
+  /**
+   * The low limit of the band the estimate cannot tell from the target
+   * (target-delay.ts), ms; without it, the target itself.
+   */
+  readonly lowLimitTransitMs?: number;
   /** Decoded samples beyond whole pulls (0 ≤ misalignment < pullSamples). */
   readonly misalignmentSamples: number;
   readonly pullSamples: number;
@@ -82,6 +87,11 @@ export interface StretchStatus {
    * pull of delay is given back only when the deadline would still meet it.
    */
   readonly releaseTargetMs: number;
+  /**
+   * The deadline before a stall raised it, while the buffer has not come
+   * back down to it (undefined otherwise), ms.
+   */
+  readonly preStallDeadlineMs?: number;
 }
 
 export interface StretchDecision {
@@ -89,28 +99,43 @@ export interface StretchDecision {
   /** Largest change wanted, samples (the WSOLA lag is chosen at or below it). */
   readonly maxSamples: number;
   /** Why, for logs and tests. */
-  readonly reason: 'in-target' | 'below-target' | 'above-target' | 'misaligned';
+  readonly reason: 'in-target' | 'below-target' | 'above-target' | 'after-stall' | 'misaligned';
 }
 
 /**
- * - Below the target: expand (adds delay, so later packets are in time).
- *   Any lag helps; past the next pull boundary it only adds misalignment,
- *   so the change wanted is what reaches the boundary.
+ * - Below the low limit: expand (adds delay, so later packets are in
+ *   time). Any lag helps; past the next pull boundary it only adds
+ *   misalignment, so the change wanted is what reaches the boundary.
  * - A whole pull above the highest target of the last moments: accelerate
  *   across the boundary below. Comparing with the recent maximum rather than
  *   the target of the moment keeps a target that flickers across a boundary
  *   from making the buffer pump; growing looks at the target of the moment.
+ *   In between the buffer stays: the deadline moves in whole pulls, and a
+ *   band the estimate cannot resolve (NetEQ likewise expands only below a
+ *   low limit under its target) keeps a quantile that wanders by a
+ *   millisecond across a pull boundary from costing a pull.
+ * - Raised by a stall (the buffer waited for a late packet with nothing
+ *   after it, so the delay grew by what was concealed): back down to where
+ *   it was, as long as that is still within the band. The stall was the
+ *   network's doing, not a decision; without this, each stall would cost
+ *   a pull of delay until the target fell clear below, which a target
+ *   inside its band need never do.
  * - Otherwise, if enough is misaligned for a splice: accelerate by at most
  *   the misalignment — less delay, same deadline.
  */
 export function decideStretch(s: StretchStatus): StretchDecision {
   const pullMs = (s.pullSamples / s.sampleRate) * 1000;
   const k = s.misalignmentSamples;
-  if (s.deadlineTransitMs < s.targetTransitMs) {
+  const low = Math.min(s.lowLimitTransitMs ?? s.targetTransitMs, s.targetTransitMs);
+  if (s.deadlineTransitMs < low) {
     return { kind: 'expand', maxSamples: Math.max(s.minStretchSamples, s.pullSamples - k), reason: 'below-target' };
   }
   if (s.deadlineTransitMs - pullMs >= Math.max(s.targetTransitMs, s.releaseTargetMs)) {
     return { kind: 'accelerate', maxSamples: k + s.pullSamples, reason: 'above-target' };
+  }
+  const pre = s.preStallDeadlineMs;
+  if (pre !== undefined && s.deadlineTransitMs - pre >= pullMs / 2 && s.deadlineTransitMs - pullMs >= low) {
+    return { kind: 'accelerate', maxSamples: k + s.pullSamples, reason: 'after-stall' };
   }
   if (k >= s.minStretchSamples) return { kind: 'accelerate', maxSamples: k, reason: 'misaligned' };
   return { kind: 'none', maxSamples: 0, reason: 'in-target' };

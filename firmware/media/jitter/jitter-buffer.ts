@@ -7,11 +7,14 @@
  *
  * How it decides (policy in target-delay.ts and decision-logic.ts):
  *  - every packet's transit feeds the target-delay estimator, whose high
- *    quantile is the deadline packets should meet;
+ *    quantile is the deadline packets should meet (isolated delay peaks
+ *    are ridden out, not learnt: delay-peak-detector.ts);
  *  - at each pull the playout point's deadline is compared with that
- *    target: below it, WSOLA preemptive expand; a pull above it or
- *    misaligned, WSOLA accelerate (wsola.ts) — so delay follows the network
- *    with no audible gap;
+ *    target: below the band the estimate cannot tell from it, WSOLA
+ *    preemptive expand; a pull above it, back down to where a stall found
+ *    it, or misaligned, WSOLA accelerate (wsola.ts) — so delay follows the
+ *    network with no audible gap; misalignment too short for WSOLA goes
+ *    in silence;
  *  - a missing packet is concealed by the decoder (G.711 Appendix I for
  *    G.711 and G.722, the codec's own for Opus, with FEC when it has it);
  *    a gap is skipped once as much has been concealed as it spans; with
@@ -136,6 +139,10 @@ export class JitterBuffer {
   /** The highest target since heldSince (a running maximum renewed every release window). */
   private heldTarget = -Infinity;
   private heldSince = 0;
+  /** The deadline (a transit) computed at the last pull. */
+  private lastDeadline: number | undefined;
+  /** The deadline before the stall that raised it, until the buffer is back down or chooses to grow. */
+  private preStallDeadline: number | undefined;
   /** Pulls to wait before trying to stretch again after a refusal. */
   private stretchBackoff = 0;
   private readonly counters: Counters = {
@@ -220,8 +227,9 @@ export class JitterBuffer {
     }
     this.seen.record(verdict.extSeq);
     // Late packets count too: their transit is what the target must learn.
-    this.estimator.observe(now, this.tsToMs(verdict.extTs));
-    if (this.stateValue !== 'waiting' && this.isLate(verdict.extTs)) {
+    const late = this.stateValue !== 'waiting' && this.isLate(verdict.extTs);
+    this.estimator.observe(now, this.tsToMs(verdict.extTs), late);
+    if (late) {
       c.latePackets++;
       return 'late';
     }
@@ -292,6 +300,7 @@ export class JitterBuffer {
     this.started = false;
     this.concealedSinceAdvance = 0;
     this.heldTarget = -Infinity;
+    this.preStallDeadline = undefined;
     this.stretchBackoff = 0;
     this.transition('waiting');
   }
@@ -385,6 +394,8 @@ export class JitterBuffer {
           break;
         case 'fec':
         case 'conceal': {
+          // Nothing here to play: a stall, which raises the delay by what is concealed.
+          if (!head) this.preStallDeadline ??= this.lastDeadline;
           const recoveredBefore = this.decoder.stats.samplesRecoveredByFec;
           const pcm =
             action === 'fec' && head && this.decoder.decodeFec
@@ -455,8 +466,14 @@ export class JitterBuffer {
     const floor = this.estimator.floorTransitMs ?? 0;
     const at = playoutDeadline(now, this.sync.length, pullSamples, this.sampleRate, this.tsToMs(this.nextTs));
     this.lastDelayMs = at.deadlineTransitMs + (at.misalignmentSamples / this.sampleRate) * 1000 - floor;
+    this.lastDeadline = at.deadlineTransitMs;
     if (target === undefined || this.stateValue === 'concealing') return;
-    if (target >= this.heldTarget || now - this.heldSince > this.releaseWindowMs) {
+    const pullMs = (pullSamples / this.sampleRate) * 1000;
+    if (this.preStallDeadline !== undefined && at.deadlineTransitMs - this.preStallDeadline < pullMs / 2) this.preStallDeadline = undefined;
+    if (this.estimator.warmingUp) {
+      // The start guard is no measurement: nothing to hold once real readings come.
+      this.heldTarget = -Infinity;
+    } else if (target >= this.heldTarget || now - this.heldSince > this.releaseWindowMs) {
       this.heldTarget = target;
       this.heldSince = now;
     }
@@ -464,12 +481,19 @@ export class JitterBuffer {
       deadlineTransitMs: at.deadlineTransitMs,
       misalignmentSamples: at.misalignmentSamples,
       targetTransitMs: target,
+      lowLimitTransitMs: this.estimator.lowLimitTransitMs ?? target,
       pullSamples,
       sampleRate: this.sampleRate,
       minStretchSamples: this.minLag,
       releaseTargetMs: this.heldTarget,
+      ...(this.preStallDeadline === undefined ? {} : { preStallDeadlineMs: this.preStallDeadline }),
     });
-    if (decision.kind === 'none') return;
+    // Growing is a choice of level: there is no going back to before the stall.
+    if (decision.kind === 'expand') this.preStallDeadline = undefined;
+    if (decision.kind === 'none') {
+      if (at.misalignmentSamples > 0 && this.stateValue === 'playing') this.trimInSilence(at.misalignmentSamples, pullSamples);
+      return;
+    }
     if (this.stretchBackoff > 0) {
       this.stretchBackoff--;
       return;
@@ -507,6 +531,21 @@ export class JitterBuffer {
     } else {
       this.stretchBackoff = STRETCH_BACKOFF_PULLS;
     }
+  }
+
+  /**
+   * Misalignment shorter than the shortest WSOLA lag cannot be spliced out
+   * of speech without a click, so it would stay for good, adding up to
+   * MIN_LAG_MS of delay that buys no time; in silence any few samples can
+   * go (NetEQ's low-energy case).
+   */
+  private trimInSilence(samples: number, pullSamples: number): void {
+    this.decodeAhead(pullSamples + 2 * samples);
+    if (this.sync.length < pullSamples + 2 * samples) return;
+    const r = accelerate(this.sync.view(), { minLag: samples, maxLag: samples, onlyInSilence: true });
+    if (!r) return;
+    this.applySplice(r, -r.changed);
+    this.counters.removedSamples += r.changed;
   }
 
   private applySplice(r: StretchResult, delta: number): void {

@@ -32,11 +32,29 @@
  *
  * A spike's own packets (everything stops, then arrives in a burst) are not
  * lost whatever the target: with nothing after them here the buffer stalls
- * and conceals until they come (decision-logic.ts), which costs delay. What
- * the estimator learns from them is to keep a larger margin for a while
- * afterwards, in case another spike follows.
+ * and conceals until they come (decision-logic.ts), which costs delay. An
+ * isolated spike is therefore not learnt at all (delay-peak-detector.ts,
+ * after NetEQ's peak detector): holding its height as a margin for the
+ * next 20 s costs far more delay than the stall did. Spikes that repeat
+ * are learnt like any packets, so the margin covers them.
+ *
+ * Besides the target, the estimator reads a low limit: the same
+ * histograms' quantile for a late share larger by two standard errors of
+ * the steady estimate (lowLimitQuantile). The playout point moves only in
+ * whole pulls (decision-logic.ts), so a target that wanders by a
+ * millisecond or two across a pull boundary — as a 99 % quantile read
+ * from the ~10 packets of tail in its memory does all the time — would
+ * otherwise cost a whole pull of delay each time it crossed. Growing only
+ * below the low limit and shrinking only a pull above the target is
+ * NetEQ's band between its low and high limits (decision_logic.cc lets
+ * the buffer sink to ¾ of the target before it expands), measured here in
+ * what the estimate can tell apart rather than in milliseconds. The band
+ * spends the late-loss budget (a deadline under the target lets a little
+ * more than 1 − q through), so it is open only while the share of packets
+ * the buffer actually found late stays within 1 − q.
  */
 import { ForgettingHistogram } from './forgetting-histogram.js';
+import { DEFAULT_DELAY_PEAK_CONFIG, DelayPeakDetector, type DelayPeakConfig, type DelaySample } from './delay-peak-detector.js';
 
 export interface TargetDelayConfig {
   /** Share of packets that should arrive before their deadline. */
@@ -50,6 +68,17 @@ export interface TargetDelayConfig {
   readonly floorWindowMs: number;
   /** Histogram bucket width, ms. */
   readonly bucketMs: number;
+  /** How far below the target the low limit is, in standard errors of the late-share estimate. */
+  readonly toleranceSigmas: number;
+  /**
+   * Packets over which the share found late is accounted against the
+   * budget 1 − q (exponential memory): long enough that a 1 % share is
+   * known to about ±0.15 % (√(q(1 − q) / n)), short enough to follow a
+   * call whose path changes.
+   */
+  readonly budgetMemoryPackets: number;
+  /** Delay peaks (delay-peak-detector.ts). */
+  readonly peaks: DelayPeakConfig;
 }
 
 export const DEFAULT_TARGET_DELAY_CONFIG: TargetDelayConfig = {
@@ -59,6 +88,9 @@ export const DEFAULT_TARGET_DELAY_CONFIG: TargetDelayConfig = {
   warmupPackets: 50,
   floorWindowMs: 10_000,
   bucketMs: 1,
+  toleranceSigmas: 2,
+  budgetMemoryPackets: 5000,
+  peaks: DEFAULT_DELAY_PEAK_CONFIG,
 };
 
 /**
@@ -76,9 +108,28 @@ export function transitMs(arrivalMs: number, mediaMs: number): number {
   return arrivalMs - mediaMs;
 }
 
+/**
+ * The quantile whose late share exceeds the target's, 1 − q, by `sigmas`
+ * standard errors of that share as a histogram with this memory estimates
+ * it in steady state: √(q(1 − q) / n) with n = 2 × memory − 1, the
+ * effective number of observations under exponential forgetting
+ * ((1 + f) / (1 − f) for forget factor f = 1 − 1 / memory). Not the
+ * count while the memory fills: the band absorbs the estimate's steady
+ * wandering, and a young estimate should err towards growing.
+ */
+export function lowLimitQuantile(q: number, memoryPackets: number, sigmas: number): number {
+  const n = 2 * memoryPackets - 1;
+  return Math.max(0.5, q - sigmas * Math.sqrt((q * (1 - q)) / n));
+}
+
 interface FloorSample {
   readonly arrivalMs: number;
   readonly transitMs: number;
+}
+
+interface Readings {
+  readonly target: number | undefined;
+  readonly low: number | undefined;
 }
 
 export class TargetDelayEstimator {
@@ -86,12 +137,15 @@ export class TargetDelayEstimator {
   private readonly histogram: ForgettingHistogram;
   /** Transits above the floor at the time each packet arrived. */
   private readonly relative: ForgettingHistogram;
+  private readonly peaks: DelayPeakDetector;
   /** Monotonic deque (increasing transit) for the sliding-window minimum. */
   private floorSamples: FloorSample[] = [];
   private floorHead = 0;
-  /** The target, computed once per observation (it is read at every pull). */
-  private cachedTarget: number | undefined;
-  private cacheValid = false;
+  /** Packets observed (peaks included) and the running share of them found late. */
+  private observed = 0;
+  private late = 0;
+  /** The readings, computed once per observation (they are read at every pull). */
+  private cached: Readings | undefined;
 
   constructor(config: Partial<TargetDelayConfig> = {}) {
     this.config = { ...DEFAULT_TARGET_DELAY_CONFIG, ...config };
@@ -100,20 +154,41 @@ export class TargetDelayEstimator {
     const buckets = Math.ceil(4000 / this.config.bucketMs);
     this.histogram = new ForgettingHistogram({ bucketMs: this.config.bucketMs, buckets });
     this.relative = new ForgettingHistogram({ bucketMs: this.config.bucketMs, buckets });
+    this.peaks = new DelayPeakDetector(this.config.peaks);
   }
 
   get packetsObserved(): number {
     return this.histogram.count;
   }
 
-  /** One packet arrived at `arrivalMs` carrying media time `mediaMs`. */
-  observe(arrivalMs: number, mediaMs: number): void {
-    this.cacheValid = false;
+  /** Delay peaks seen so far (learnt or ridden out). */
+  get delayPeaks(): number {
+    return this.peaks.peaks;
+  }
+
+  /** Still too few packets to read a quantile from: the start guard holds. */
+  get warmingUp(): boolean {
+    return this.histogram.count < this.config.warmupPackets;
+  }
+
+  /**
+   * Share of the recent packets (over budgetMemoryPackets) that the buffer
+   * found late: what the late-loss budget, 1 − q, is actually spent at.
+   */
+  get lateShare(): number {
+    return this.late;
+  }
+
+  /** One packet arrived at `arrivalMs` carrying media time `mediaMs`; `late`: the buffer had passed it. */
+  observe(arrivalMs: number, mediaMs: number, late = false): void {
+    this.observed++;
+    this.late += ((late ? 1 : 0) - this.late) / Math.min(this.observed, this.config.budgetMemoryPackets);
     const t = transitMs(arrivalMs, mediaMs);
-    const f = forgetFactorFor(this.histogram.count, this.config.memoryPackets);
-    this.histogram.add(t, f);
+    const target = this.targetTransitMs;
     this.pushFloor(arrivalMs, t);
-    this.relative.add(t - (this.floorTransitMs ?? t), f);
+    const floor = this.floorTransitMs ?? t;
+    const sample: DelaySample = { arrivalMs, transitMs: t, aboveFloorMs: t - floor };
+    for (const s of this.peaks.offer(sample, mediaMs, target === undefined ? undefined : target - floor)) this.learn(s);
   }
 
   /** The fastest transit seen in the floor window, or undefined before any packet. */
@@ -126,21 +201,16 @@ export class TargetDelayEstimator {
    * in time. Undefined before any packet.
    */
   get targetTransitMs(): number | undefined {
-    if (!this.cacheValid) {
-      this.cachedTarget = this.computeTarget();
-      this.cacheValid = true;
-    }
-    return this.cachedTarget;
+    return this.readings().target;
   }
 
-  private computeTarget(): number | undefined {
-    const absolute = this.histogram.quantile(this.config.quantile);
-    const above = this.relative.quantile(this.config.quantile);
-    const floor = this.floorTransitMs;
-    if (absolute === undefined || above === undefined || floor === undefined) return undefined;
-    const q = Math.min(absolute, floor + above);
-    if (this.histogram.count < this.config.warmupPackets) return Math.max(q, floor + this.config.startTargetMs);
-    return Math.max(q, floor);
+  /**
+   * The low limit (at most the target): the lowest deadline the estimate
+   * cannot tell from the target, below which the buffer must grow.
+   * Undefined before any packet.
+   */
+  get lowLimitTransitMs(): number | undefined {
+    return this.readings().low;
   }
 
   /** The median transit: where a typical packet lands, or undefined before any packet. */
@@ -161,21 +231,57 @@ export class TargetDelayEstimator {
    * histogram and the floor move with it instead of being forgotten.
    */
   shift(deltaMs: number): void {
-    this.cacheValid = false;
+    this.cached = undefined;
     this.histogram.shift(deltaMs);
+    this.peaks.shift(deltaMs);
     this.floorSamples = this.floorSamples.slice(this.floorHead).map((s) => ({ ...s, transitMs: s.transitMs + deltaMs }));
     this.floorHead = 0;
   }
 
   reset(): void {
-    this.cacheValid = false;
+    this.cached = undefined;
     this.histogram.clear();
     this.relative.clear();
+    this.peaks.reset();
+    this.observed = 0;
+    this.late = 0;
     this.floorSamples = [];
     this.floorHead = 0;
   }
 
+  private learn(s: DelaySample): void {
+    this.cached = undefined;
+    const f = forgetFactorFor(this.histogram.count, this.config.memoryPackets);
+    this.histogram.add(s.transitMs, f);
+    this.relative.add(s.aboveFloorMs, f);
+  }
+
+  private readings(): Readings {
+    if (!this.cached) {
+      const q = this.config.quantile;
+      // The band spends the late-loss budget; once the buffer is spending
+      // more than that, it holds to the target itself.
+      const withinBudget = this.late <= 1 - q;
+      const low = withinBudget ? this.quantileTransit(lowLimitQuantile(q, this.config.memoryPackets, this.config.toleranceSigmas)) : undefined;
+      const target = this.quantileTransit(q);
+      this.cached = { target, low: target === undefined || low === undefined ? target : Math.min(target, low) };
+    }
+    return this.cached;
+  }
+
+  /** The lower of the two histograms' q-quantiles, as a transit, kept above the floor (and the start guard). */
+  private quantileTransit(q: number): number | undefined {
+    const absolute = this.histogram.quantile(q);
+    const above = this.relative.quantile(q);
+    const floor = this.floorTransitMs;
+    if (absolute === undefined || above === undefined || floor === undefined) return undefined;
+    const v = Math.min(absolute, floor + above);
+    if (this.warmingUp) return Math.max(v, floor + this.config.startTargetMs);
+    return Math.max(v, floor);
+  }
+
   private pushFloor(arrivalMs: number, t: number): void {
+    this.cached = undefined;
     const q = this.floorSamples;
     while (q.length > this.floorHead && (q[q.length - 1]?.transitMs ?? -Infinity) >= t) q.pop();
     q.push({ arrivalMs, transitMs: t });

@@ -32,6 +32,8 @@ export interface StretchParams {
   readonly minCorrelation?: number;
   /** Below this RMS the segment counts as silence and any lag will do (default 100). */
   readonly silenceRms?: number;
+  /** Splice only if the segment is silence (lags shorter than a pitch period are heard anywhere else). */
+  readonly onlyInSilence?: boolean;
 }
 
 export interface StretchResult {
@@ -68,6 +70,7 @@ export function bestLag(x: ArrayLike<number>, params: StretchParams): Lag | unde
   let energy = 0;
   for (let i = s; i < s + 2 * hi; i++) energy += (x[i] ?? 0) ** 2;
   if (Math.sqrt(energy / (2 * hi)) < silence) return { lag: hi, correlation: 1 };
+  if (params.onlyInSilence) return undefined;
   let best: Lag | undefined;
   for (let lag = lo; lag <= hi; lag++) {
     let xy = 0;
