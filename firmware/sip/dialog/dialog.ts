@@ -310,6 +310,41 @@ export class Dialog {
     this.#remoteTarget = firstContact(response) ?? this.#remoteTarget;
   }
 
+  /**
+   * A request of ours in this dialog went out numbered `seq` by someone
+   * other than createRequest(): the AuthenticatingSender's resend after a
+   * 401/407 takes CSeq + 1 (§22.2, §8.1.3.5). The next request is numbered
+   * after it — §12.2.1.1: "Requests within a dialog MUST contain strictly
+   * monotonically increasing and contiguous CSeq sequence numbers".
+   */
+  noteLocalSeq(seq: number): void {
+    if (this.#localSeq === undefined || seq > this.#localSeq) this.#localSeq = seq;
+  }
+
+  /**
+   * A confirmed copy of this dialog for a usage that outlives the INVITE
+   * usage: a BYE ends the session, but the subscription a REFER made in the
+   * dialog (RFC 3515 §2.4.4) lives on until its final NOTIFY — RFC 5057 §3.1
+   * (transfer) and §5: each usage of a dialog ends on its own. Same ID,
+   * sequence numbers, targets and route set; a state of its own.
+   */
+  successor(): Dialog {
+    return new Dialog({
+      id: this.id,
+      role: this.role,
+      state: 'confirmed',
+      localSeq: this.#localSeq,
+      remoteSeq: this.#remoteSeq,
+      localUri: this.localUri,
+      remoteUri: this.remoteUri,
+      remoteTarget: this.#remoteTarget,
+      localTarget: this.#localTarget,
+      routeSet: this.#routeSet,
+      secure: this.secure,
+      initialSeq: this.#initialSeq,
+    });
+  }
+
   /** Our Contact changed (a new address after a network change): the next target refresh carries it. */
   setLocalTarget(uri: Uri): void {
     this.#localTarget = uri;

@@ -71,3 +71,7 @@ export { parseTokenList } from './token-list.js';
 export { formatSipDate, parseSipDate } from './sip-date.js';
 export { parseParamValue, parseParamValueList } from './param-value.js';
 export type { ParamValue } from './param-value.js';
+export { SIPFRAG_CONTENT_TYPE, formatSipfragStatus, parseSipfragStatus } from './sipfrag.js';
+export type { SipfragStatus } from './sipfrag.js';
+export { formatReplaces, parseReplaces } from './replaces.js';
+export type { Replaces } from './replaces.js';
