@@ -43,7 +43,7 @@ describe('§8.2.1 method', () => {
     assert.equal(checkMethod('INVITE', caps), undefined);
     const r405 = checkMethod('REGISTER', caps);
     assert.equal(r405?.status, 405);
-    assert.deepEqual(r405?.headers, [['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY, REFER']]);
+    assert.deepEqual(r405?.headers, [['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY, REFER, PRACK']]);
     assert.equal(checkMethod('PUBLISH', caps)?.status, 405);
     assert.equal(checkMethod('NEWMETHOD', caps)?.status, 501);
     // Methods are case-sensitive (§7.1): "invite" is not INVITE.

@@ -63,7 +63,7 @@ describe('UAS core: OPTIONS and method checks', () => {
     const rig = uasRig({ capabilities: { supported: ['replaces'] } });
     const r = single(ask(rig, callerRequest('OPTIONS')));
     assert.equal(r.status, 200);
-    assert.deepEqual(getTokens(r, 'Allow'), ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'NOTIFY', 'REFER']);
+    assert.deepEqual(getTokens(r, 'Allow'), ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'NOTIFY', 'REFER', 'PRACK']);
     assert.deepEqual(getTokens(r, 'Supported'), ['replaces']);
     assert.ok(r.headers.get('Accept')?.includes('application/sdp'));
     assert.equal(r.headers.get('Accept-Encoding'), 'identity');

@@ -29,9 +29,10 @@ export const KNOWN_METHODS: readonly string[] = [
 /**
  * Methods the phone serves. Not REGISTER (a phone is no registrar), PUBLISH
  * (no event state compositor), SUBSCRIBE (it subscribes, nobody subscribes to
- * it), MESSAGE, nor PRACK (it sends no reliable provisional responses).
+ * it), nor MESSAGE. PRACK acknowledges the reliable provisional responses an
+ * incoming call sends (RFC 3262 §3, reliable-provisional-sender.ts).
  */
-export const DEFAULT_ALLOW: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'NOTIFY', 'REFER'];
+export const DEFAULT_ALLOW: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'NOTIFY', 'REFER', 'PRACK'];
 
 /**
  * Body types the phone understands: SDP (RFC 4566), DTMF in INFO
@@ -52,10 +53,16 @@ export const DEFAULT_ACCEPT_ENCODING: readonly string[] = ['identity'];
 export const DEFAULT_ACCEPT_LANGUAGE: readonly string[] = ['en'];
 
 /**
- * Option tags the core itself implements: none. The layers above (sessions:
- * replaces, timer, 100rel …) add the tags they implement when they do.
+ * Option tags the calls implement: 100rel (RFC 3262: reliable provisional
+ * responses sent and PRACKed, reliable-provisional-sender.ts, prack-policy.ts)
+ * and timer (RFC 4028 session timers, session-timer.ts). RFC 4028 §7.1: "A
+ * UAC which supports the session timer extension defined here MUST include a
+ * Supported header field in each request (except ACK), listing the option tag
+ * 'timer'. It MUST do so even if the UAC is not requesting usage of the
+ * session timer for this session." Listing them here also stops the §8.2.2.3
+ * check answering 420 to an INVITE with Require: 100rel or Require: timer.
  */
-export const DEFAULT_SUPPORTED: readonly string[] = [];
+export const DEFAULT_SUPPORTED: readonly string[] = ['100rel', 'timer'];
 
 export interface UasCapabilities {
   readonly allow: readonly string[];

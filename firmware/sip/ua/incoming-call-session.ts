@@ -10,6 +10,11 @@
  *
  * We are not the owner of this Call-ID (the caller generated it), so a 491
  * is retried after 0-2 s (§14.1).
+ *
+ * With a session timer (RFC 4028, the call's sessionTimer), the modifier
+ * sends through the timer's context, so our re-INVITEs carry
+ * Session-Expires and their 2xx renegotiate it, and the timer refreshes by
+ * re-INVITE through this modifier when the caller does not allow UPDATE.
  */
 import type { Dialog } from '../dialog/index.js';
 import type { IncomingCall, InDialogHandler } from './incoming-call.js';
@@ -27,7 +32,8 @@ export interface IncomingCallSessionOptions extends SessionModifierOptions {
 export function attachSessionToIncomingCall(call: IncomingCall, ctx: SessionContext, options: IncomingCallSessionOptions = {}): SessionModifier {
   const dialog = call.dialog;
   if (dialog?.state !== 'confirmed') throw new Error(`an incoming call in state ${call.state} has no confirmed dialog to modify`);
-  const session = new SessionModifier(dialog, ctx, {
+  const timer = call.sessionTimer;
+  const session = new SessionModifier(dialog, timer?.wrapContext(ctx) ?? ctx, {
     ...options,
     onAckTimeout:
       options.onAckTimeout ??
@@ -35,6 +41,7 @@ export function attachSessionToIncomingCall(call: IncomingCall, ctx: SessionCont
         if (call.state === 'confirmed') call.hangup();
       }),
   });
+  timer?.useReinvite(() => session.sendReinvite(session.current.local));
   const mine = (d: Dialog): boolean => d === dialog;
   call.setInDialogHandler((request: UasRequest, d: Dialog) => (mine(d) && session.handleRequest(request)) || (options.otherRequests?.(request, d) ?? false));
   call.setInDialogAckHandler((ack, d) => {

@@ -13,10 +13,16 @@
  * The phone calls ring() as soon as the call arrives, so the transaction
  * layer's 100 Trying (sent when the TU is silent for 200 ms, §17.2.1) is
  * normally not needed.
+ *
+ * Extensions: when the INVITE requires 100rel (or supports it and the core
+ * prefers it) every 101-199 goes out reliably and the 2xx waits for the
+ * PRACKs (RFC 3262, reliable-provisional-sender.ts). accept() negotiates a
+ * session timer (RFC 4028 §9, session-timer.ts) from the request and the
+ * settings (the core's, overridden per call).
  */
 import type { Clock } from '../../../drivers/bus/clock.js';
 import { Dialog } from '../dialog/index.js';
-import { getCSeq, getContentType, formatMediaType } from '../message/index.js';
+import { getCSeq, getContentType, getTokens, formatMediaType } from '../message/index.js';
 import type { MessageBody, SipRequest, SipResponse, Uri } from '../message/index.js';
 import type { IncomingRequest, InviteServerTransaction, ServerFailure, TimerValues } from '../transaction/index.js';
 import type { TransportTarget } from '../transport/types.js';
@@ -25,6 +31,12 @@ import type { UasCapabilities } from './capabilities.js';
 import { callerIdentity, calleeUri } from './caller-identity.js';
 import type { CallerIdentity } from './caller-identity.js';
 import type { DialogOwner } from './dialog-owner.js';
+import { usesReliableProvisionals } from './prack-policy.js';
+import { ReliableProvisionalSender } from './reliable-provisional-sender.js';
+import type { SessionContext } from './session-context.js';
+import { SessionTimer } from './session-timer.js';
+import { sessionTimerSettings, timerFromUasDecision, uasTimerDecision, uasTimerHeaders } from './session-timer-policy.js';
+import type { NegotiatedTimer, SessionTimerSettings } from './session-timer-policy.js';
 import { TwoXxRetransmitter } from './two-xx-retransmitter.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { UasRequest } from './uas-request.js';
@@ -39,7 +51,8 @@ import type { UasRequest } from './uas-request.js';
  *   offered | ringing → failed      the INVITE transaction failed (transport error)
  *   ringing  → ended      BYE on the early dialog: 487 to the INVITE (§15.1.2)
  *   accepted → confirmed  the ACK for the 2xx (§13.3.1.4)
- *   accepted → failed     no ACK within 64*T1: BYE sent (§13.3.1.4)
+ *   accepted → failed     no ACK within 64*T1: BYE sent (§13.3.1.4); or the 2xx waited
+ *                         for a PRACK that never came: 5xx instead (RFC 3262 §3)
  *   accepted → ended      BYE before the ACK (the ACK was lost)
  *   confirmed → ended     BYE received, or hangup() sent one
  * rejected, cancelled, failed and ended are final.
@@ -79,6 +92,18 @@ export interface IncomingCallContext {
   sendRequest(request: SipRequest): void;
   /** Reports a listener that threw, and the like. */
   log(line: string): void;
+  /** Send 101-199 reliably when the INVITE only supports 100rel (RFC 3262 §3; a Require is always honoured). Default false. */
+  readonly reliableProvisionals?: boolean;
+  /** The phone's session timer settings (RFC 4028), which accept() may override per call. */
+  readonly sessionTimer?: Partial<SessionTimerSettings>;
+  /** In-dialog requests with their responses (the session timer's UPDATE refreshes); without it no timer runs. */
+  readonly session?: SessionContext;
+}
+
+export interface AcceptOptions {
+  readonly headers?: Iterable<readonly [string, string]>;
+  /** Session timer settings for this call, over the core's (RFC 4028; the INVITE's own Session-Expires is honoured regardless). */
+  readonly sessionTimer?: Partial<SessionTimerSettings>;
 }
 
 /** A handler for in-dialog requests (re-INVITE, UPDATE, INFO …): true when it answers. */
@@ -100,6 +125,9 @@ export class IncomingCall implements DialogOwner {
   readonly #retransmitter: TwoXxRetransmitter;
   readonly #inviteSeq: number;
   readonly #unsubscribeFailure: () => void;
+  /** RFC 3262: the reliable 1xx machinery, when the INVITE asked for (or allowed) it. */
+  readonly #reliable: ReliableProvisionalSender | undefined;
+  #sessionTimer: SessionTimer | undefined;
   #state: IncomingCallState = 'offered';
   #dialog: Dialog | undefined;
   #accepted: SipResponse | undefined;
@@ -128,6 +156,15 @@ export class IncomingCall implements DialogOwner {
       () => this.#noAck(),
     );
     this.#unsubscribeFailure = transaction.onFailure((f) => this.#transactionFailed(f));
+    this.#reliable = usesReliableProvisionals(uas.request, ctx.reliableProvisionals ?? false)
+      ? new ReliableProvisionalSender({
+          clock: ctx.clock,
+          timers: ctx.timers,
+          invite: uas.request,
+          transmit: (response) => this.#uas.send(response),
+          giveUp: () => this.#noPrack(),
+        })
+      : undefined;
   }
 
   get state(): IncomingCallState {
@@ -146,6 +183,16 @@ export class IncomingCall implements DialogOwner {
 
   get isFinished(): boolean {
     return FINAL_STATES.includes(this.#state);
+  }
+
+  /** Whether this call's 101-199 go out reliably (RFC 3262). */
+  get reliableProvisionals(): boolean {
+    return this.#reliable !== undefined;
+  }
+
+  /** The session timer of the answered call (RFC 4028); undefined before accept() or without a session context. */
+  get sessionTimer(): SessionTimer | undefined {
+    return this.#sessionTimer;
   }
 
   /** Listens for state changes; returns an unsubscribe. */
@@ -179,7 +226,9 @@ export class IncomingCall implements DialogOwner {
     if (this.#state !== 'offered' && this.#state !== 'ringing') throw new Error(`cannot send ${status} in state ${this.#state}`);
     const response = this.#uas.createResponse(status, { ...options, contact: this.#ctx.contact, copyRecordRoute: true });
     this.#ensureDialog(response);
-    this.#uas.send(response);
+    // RFC 3262 §3: Require: 100rel and RSeq, retransmitted until PRACKed; later ones queue behind it.
+    if (this.#reliable !== undefined) this.#reliable.send(response);
+    else this.#uas.send(response);
     if (this.#state === 'offered') this.#transition('ringing', `${status}`);
   }
 
@@ -188,28 +237,52 @@ export class IncomingCall implements DialogOwner {
    * (§12.1.1), Allow and Supported (§13.3.1.4: "The 2xx response to an
    * INVITE SHOULD contain the Allow header field and the Supported header
    * field") and the session answer; then retransmits it until the ACK.
+   *
+   * The 2xx carries the session timer RFC 4028 §9 decides (Session-Expires,
+   * Require: timer when the caller refreshes). The INVITE's interval was
+   * checked against the core's Min-SE when it arrived (422, §9); here the
+   * per-call settings can ask for a timer or a shorter interval, not refuse one.
+   * With reliable provisionals unacknowledged, the 2xx waits for their PRACK
+   * (RFC 3262 §3).
    */
-  accept(answer: MessageBody, options: { readonly headers?: Iterable<readonly [string, string]> } = {}): void {
+  accept(answer: MessageBody, options: AcceptOptions = {}): void {
     if (this.#state !== 'offered' && this.#state !== 'ringing') throw new Error(`cannot accept in state ${this.#state}`);
+    const checked = sessionTimerSettings(this.#ctx.sessionTimer);
+    const settings = sessionTimerSettings(this.#ctx.sessionTimer, options.sessionTimer);
+    let timer = uasTimerDecision(this.request, { want: settings.enabled, expires: settings.expires, minSE: checked.minSE, refresher: settings.refresher });
+    if (timer.kind === 'reject') {
+      this.#ctx.log(`sip/ua: the INVITE's Session-Expires is below Min-SE ${timer.minSE} but was not refused on arrival: no session timer`);
+      timer = { kind: 'none' };
+    }
     const response = this.#uas.createResponse(200, {
       contact: this.#ctx.contact,
       copyRecordRoute: true,
-      headers: [...capabilityHeaders(this.#ctx.capabilities, ['Allow', 'Supported']), ...(options.headers ?? [])],
+      headers: [...capabilityHeaders(this.#ctx.capabilities, ['Allow', 'Supported']), ...uasTimerHeaders(timer), ...(options.headers ?? [])],
       body: answer,
     });
     const dialog = this.#ensureDialog(response);
     if (dialog.state === 'early') dialog.confirm();
     this.#accepted = response;
     this.#transition('accepted', '200');
-    this.#uas.send(response);
-    this.#retransmitter.start();
+    const send = (): void => {
+      if (this.#state !== 'accepted') return;
+      this.#reliable?.stop();
+      this.#uas.send(response);
+      this.#retransmitter.start();
+    };
+    if (this.#reliable !== undefined) this.#reliable.whenAcknowledged(send);
+    else send();
+    this.#startSessionTimer(dialog, settings, timerFromUasDecision(timer));
   }
 
-  /** Declines the call with a final 3xx-6xx (default 486 Busy Here, §21.4.24). */
-  reject(status = 486, reason?: string): void {
+  /**
+   * Declines the call with a final 3xx-6xx (default 486 Busy Here, §21.4.24);
+   * `headers` carry e.g. the Contact of a 302 (§21.3.3, call forwarding).
+   */
+  reject(status = 486, reason?: string, headers?: Iterable<readonly [string, string]>): void {
     if (status < 300 || status > 699) throw new RangeError(`reject() needs a 3xx-6xx status, got ${status}`);
     if (this.#state !== 'offered' && this.#state !== 'ringing') throw new Error(`cannot reject in state ${this.#state}`);
-    this.#uas.respond(status, { reason });
+    this.#uas.respond(status, { reason, ...(headers === undefined ? {} : { headers }) });
     this.#dialog?.terminate();
     this.#transition('rejected', `${status}`);
   }
@@ -250,7 +323,14 @@ export class IncomingCall implements DialogOwner {
   // DialogOwner: the core routes this call's in-dialog requests here.
 
   handleRequest(request: UasRequest, dialog: Dialog): boolean {
-    return this.#inDialogHandler?.(request, dialog) ?? false;
+    if (request.method === 'PRACK') {
+      // RFC 3262 §3: a matching PRACK "MUST be responded to with a 2xx response", any other with 481.
+      request.respond(this.#reliable?.prack(request.request) === true ? 200 : 481);
+      return true;
+    }
+    const next = (r: UasRequest): boolean => this.#inDialogHandler?.(r, dialog) ?? false;
+    const timer = this.#sessionTimer;
+    return timer !== undefined && dialog === this.#dialog ? timer.handleRequest(request, next) : next(request);
   }
 
   /**
@@ -292,6 +372,8 @@ export class IncomingCall implements DialogOwner {
   /** Stops the timers; the call stays in its state. */
   dispose(): void {
     this.#retransmitter.stop();
+    this.#reliable?.stop();
+    this.#sessionTimer?.dispose();
     this.#unsubscribeFailure();
     this.#events.clear();
   }
@@ -302,6 +384,38 @@ export class IncomingCall implements DialogOwner {
       this.#ctx.addDialog(this.#dialog, this);
     }
     return this.#dialog;
+  }
+
+  #startSessionTimer(dialog: Dialog, settings: SessionTimerSettings, negotiated: NegotiatedTimer | undefined): void {
+    const session = this.#ctx.session;
+    if (session === undefined) return;
+    let peerAllow: string[] = [];
+    try {
+      peerAllow = getTokens(this.request, 'Allow');
+    } catch {
+      // A malformed Allow tells us nothing: refreshes go by re-INVITE.
+    }
+    this.#sessionTimer = new SessionTimer({ dialog, ctx: session, settings, peerAllow, expire: (reason) => this.#sessionExpired(reason) });
+    this.#sessionTimer.start(negotiated);
+  }
+
+  /** RFC 4028 §10: the session is over for want of a refresh (or ours failed): a BYE, once the ACK allows one (§15). */
+  #sessionExpired(reason: string): void {
+    if (this.#state === 'confirmed') {
+      this.#sendBye();
+      this.#transition('ended', reason);
+    } else if (this.#state === 'accepted') {
+      this.#hangupPending = true;
+    }
+  }
+
+  /** RFC 3262 §3: "the UAS SHOULD reject the original request with a 5xx response" after 64*T1 without a PRACK. */
+  #noPrack(): void {
+    if (this.#state !== 'offered' && this.#state !== 'ringing' && this.#state !== 'accepted') return;
+    this.#accepted = undefined;
+    this.#uas.respond(500, { reason: 'Reliable Provisional Response Not Acknowledged' });
+    this.#dialog?.terminate();
+    this.#transition('failed', 'no PRACK for a reliable provisional response');
   }
 
   #noAck(): void {
@@ -333,6 +447,8 @@ export class IncomingCall implements DialogOwner {
     if (FINAL_STATES.includes(next)) {
       this.#retransmitter.stop();
       this.#unsubscribeFailure();
+      this.#reliable?.stop();
+      this.#sessionTimer?.dispose();
     }
     this.#events.emit({ from, to: next, reason });
   }

@@ -17,9 +17,15 @@
  * and a 2xx from a second fork is ACKed and ended with a BYE. The dialogs
  * are registered with the user-agent core, which routes the peer's
  * in-dialog requests (BYE, re-INVITE, INFO, NOTIFY, REFER) back here.
+ *
+ * Extensions: a reliable 1xx (Require: 100rel, RSeq) is PRACKed in order,
+ * duplicates and gaps left alone (RFC 3262 §4, prack-policy.ts). The
+ * INVITE asks for a session timer when the settings say so, a 422 is
+ * retried with the larger Min-SE (RFC 4028 §7.3), and the 2xx sets up the
+ * call's SessionTimer (§7.2, session-timer.ts).
  */
 import { Dialog, dialogKey, responseDialogId } from '../dialog/index.js';
-import { getCSeq, getCallId, getTo } from '../message/index.js';
+import { formatCSeq, getCSeq, getCallId, getTo, getTokens } from '../message/index.js';
 import type { MessageBody, SipRequest, SipResponse, Uri } from '../message/index.js';
 import type { ClientTransactionHandlers, IncomingRequest, SentRequest } from '../transaction/index.js';
 import { createCancel } from '../transaction/index.js';
@@ -31,9 +37,13 @@ import type { InDialogHandler } from './incoming-call.js';
 import { createInvite } from './invite-request.js';
 import type { Party } from './invite-request.js';
 import { bodyOf } from './message-body.js';
+import { formatRAck, getRSeq, isReliableProvisional, rackFor, rseqVerdict } from './prack-policy.js';
 import type { AckSent, SessionContext } from './session-context.js';
 import { SessionModifier } from './session-modifier.js';
 import type { SessionModifierOptions } from './session-modifier.js';
+import { SessionTimer } from './session-timer.js';
+import { askedInterval, minSEAfter422, sessionTimerSettings, timerFrom2xx, uacTimerHeaders } from './session-timer-policy.js';
+import type { SessionTimerSettings } from './session-timer-policy.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { UasRequest } from './uas-request.js';
 
@@ -107,7 +117,12 @@ export interface PlaceCallOptions {
   readonly headers?: Iterable<readonly [string, string]>;
   /** For the session once confirmed (491 retries, the random source …). */
   readonly session?: Omit<SessionModifierOptions, 'initial'>;
+  /** RFC 4028 session timer for this call, over the core's settings (enabled, expires = 1800, minSE = 90, refresher). */
+  readonly sessionTimer?: Partial<SessionTimerSettings>;
 }
+
+/** RFC 4028 §7.3 retries of one INVITE after 422: each must raise Min-SE, this bounds a path that keeps raising it. */
+const MAX_422_RETRIES = 3;
 
 /** What the user-agent core gives an outgoing call. */
 export interface OutgoingCallContext extends SessionContext {
@@ -117,6 +132,8 @@ export interface OutgoingCallContext extends SessionContext {
   addDialog(dialog: Dialog, owner: DialogOwner): void;
   /** Starts the CANCEL's client transaction, towards where the INVITE went (§9.1). */
   sendCancel(cancel: SipRequest, target: TransportTarget, handlers: ClientTransactionHandlers): SentRequest;
+  /** The phone's session timer settings, under the call's own. */
+  readonly sessionTimer?: Partial<SessionTimerSettings>;
 }
 
 export class OutgoingCall implements DialogOwner {
@@ -146,6 +163,11 @@ export class OutgoingCall implements DialogOwner {
   #answer: MessageBody | undefined;
   #failure: CallFailure | undefined;
   #session: SessionModifier | undefined;
+  #sessionTimer: SessionTimer | undefined;
+  /** Session timer settings; Min-SE raised by each 422 (RFC 4028 §7.3). */
+  #timerSettings: SessionTimerSettings;
+  /** RFC 3262 §4: the RSeq of the last reliable 1xx PRACKed, per early dialog. */
+  readonly #rseq = new Map<string, number>();
   #inDialogHandler: InDialogHandler | undefined;
   #disposed = false;
 
@@ -159,6 +181,7 @@ export class OutgoingCall implements DialogOwner {
     this.#earlyMediaEvents = new TypedEmitter(log('early-media'));
     this.#answerEvents = new TypedEmitter(log('answer'));
     this.#timers = new TimerSet(ctx.clock);
+    this.#timerSettings = sessionTimerSettings(ctx.sessionTimer, options.sessionTimer);
   }
 
   get state(): OutgoingCallState {
@@ -205,6 +228,11 @@ export class OutgoingCall implements DialogOwner {
   /** Re-INVITEs in the confirmed dialog (hold, resume …). */
   get session(): SessionModifier | undefined {
     return this.#session;
+  }
+
+  /** The confirmed call's session timer (RFC 4028), inactive when none was negotiated. */
+  get sessionTimer(): SessionTimer | undefined {
+    return this.#sessionTimer;
   }
 
   onStateChange(listener: (change: OutgoingCallStateChange) => void): () => void {
@@ -255,9 +283,7 @@ export class OutgoingCall implements DialogOwner {
         this.#sendCancelIfDue();
         return;
       case 'confirmed':
-        this.#session?.dispose();
-        if (this.#dialog !== undefined) this.#sendInDialog(this.#byeFor(this.#dialog));
-        this.#transition('ended', 'local hangup');
+        this.#endConfirmed('local hangup');
         return;
       default:
         return;
@@ -269,6 +295,7 @@ export class OutgoingCall implements DialogOwner {
     this.#disposed = true;
     this.#timers.clearAll();
     this.#session?.dispose();
+    this.#sessionTimer?.dispose();
     this.#events.clear();
     this.#earlyMediaEvents.clear();
     this.#answerEvents.clear();
@@ -277,14 +304,18 @@ export class OutgoingCall implements DialogOwner {
   // DialogOwner: the core routes the peer's requests in our dialogs here.
 
   handleRequest(request: UasRequest, dialog: Dialog): boolean {
-    if (dialog === this.#dialog && this.#session?.handleRequest(request) === true) return true;
-    return this.#inDialogHandler?.(request, dialog) ?? false;
+    const next = (r: UasRequest): boolean =>
+      (dialog === this.#dialog && this.#session?.handleRequest(r) === true) || (this.#inDialogHandler?.(r, dialog) ?? false);
+    // Every re-INVITE or UPDATE of the peer is a session refresh (RFC 4028 §9): the timer sees it first.
+    const timer = this.#sessionTimer;
+    return timer !== undefined && dialog === this.#dialog ? timer.handleRequest(request, next) : next(request);
   }
 
   /** The peer's BYE, already answered 200 by the core (§15.1.2). */
   byeReceived(_request: UasRequest, dialog: Dialog): void {
     if (dialog !== this.#dialog || this.#state !== 'confirmed') return;
     this.#session?.dispose();
+    this.#sessionTimer?.dispose();
     this.#transition('ended', 'BYE');
   }
 
@@ -313,27 +344,60 @@ export class OutgoingCall implements DialogOwner {
       this.#fail(503, 'no route to our server (treated as 503, §8.1.3.1)');
       return;
     }
-    const invite = createInvite({
+    let invite = createInvite({
       from: this.#options.from,
       target: this.target,
       contact: this.#ctx.contact(server.protocol),
       offer: this.offer,
       capabilities: this.#ctx.capabilities,
       userAgent: this.#options.userAgent,
-      headers: this.#options.headers,
+      // RFC 4028 §7.1: Session-Expires and Min-SE when we ask for a timer ('timer' is in Supported always).
+      headers: [...(this.#options.headers ?? []), ...uacTimerHeaders(undefined, this.#timerSettings)],
     });
-    const outcome = await this.#options.sender.send(invite, server, {
-      nextHopIsOurServer: this.#options.nextHopIsOurServer ?? true,
-      onAttempt: (sent) => {
-        this.#invite = sent;
-        this.#provisionalSeen = false;
-        this.#cancelSent = false;
-      },
-      onProvisional: (response, sent) => this.#provisional(response, sent),
-      onLaterFinal: (response, sent) => this.#laterFinal(response, sent),
-    });
-    if (this.#disposed) return;
-    this.#final(outcome);
+    for (let retries = 0; ; retries += 1) {
+      const outcome = await this.#options.sender.send(invite, server, {
+        nextHopIsOurServer: this.#options.nextHopIsOurServer ?? true,
+        onAttempt: (sent) => {
+          this.#invite = sent;
+          this.#provisionalSeen = false;
+          this.#cancelSent = false;
+        },
+        onProvisional: (response, sent) => this.#provisional(response, sent),
+        onLaterFinal: (response, sent) => this.#laterFinal(response, sent),
+      });
+      if (this.#disposed) return;
+      const retry = retries < MAX_422_RETRIES ? this.#retryAfter422(invite, outcome) : undefined;
+      if (retry === undefined) {
+        this.#final(outcome);
+        return;
+      }
+      invite = retry;
+    }
+  }
+
+  /**
+   * RFC 4028 §7.3: "If a 422 response is received, the UAC MAY retry the
+   * request [...] The new request SHOULD contain a Min-SE header field whose
+   * value is the largest from all Min-SE header fields returned in all 422
+   * responses to the request, and a Session-Expires whose value is at least
+   * that" — the same Call-ID, From tag and To, the next CSeq (RFC 3261
+   * §8.1.3.5). Undefined: no retry (not a 422, cancelling, or no progress).
+   */
+  #retryAfter422(invite: SipRequest, outcome: AuthenticatedOutcome): SipRequest | undefined {
+    if (outcome.kind !== 'final' || outcome.response.status !== 422 || this.#state === 'cancelling') return undefined;
+    const minSE = minSEAfter422(outcome.response, askedInterval(outcome.sent.request), this.#timerSettings.minSE);
+    const lastSeq = getCSeq(outcome.sent.request)?.seq;
+    if (minSE === undefined || lastSeq === undefined) return undefined;
+    const settings = sessionTimerSettings(this.#timerSettings, { enabled: true, minSE, expires: Math.max(this.#timerSettings.expires, minSE) });
+    this.#timerSettings = { ...this.#timerSettings, minSE: settings.minSE };
+    this.#endEarlyDialogs();
+    const headers = invite.headers.clone();
+    headers.remove('Via');
+    headers.remove('Session-Expires');
+    headers.remove('Min-SE');
+    headers.set('CSeq', formatCSeq({ seq: lastSeq + 1, method: 'INVITE' }));
+    for (const [name, value] of uacTimerHeaders(undefined, settings)) headers.append(name, value);
+    return { ...invite, headers };
   }
 
   #provisional(response: SipResponse, sent: SentRequest): void {
@@ -346,7 +410,8 @@ export class OutgoingCall implements DialogOwner {
     }
     const tag = toTagOf(response);
     if (response.status > 100 && tag !== undefined) {
-      this.#earlyDialog(response, sent);
+      const dialog = this.#earlyDialog(response, sent);
+      if (dialog !== undefined && isReliableProvisional(response) && !this.#acknowledgeReliable(response, dialog)) return;
       const media = bodyOf(response);
       if (media !== undefined && !sameBody(media, this.#earlyMedia)) {
         this.#earlyMedia = media;
@@ -360,13 +425,33 @@ export class OutgoingCall implements DialogOwner {
     }
   }
 
-  /** §12.1.2: a 1xx with a To tag makes an early dialog, one per fork. */
-  #earlyDialog(response: SipResponse, sent: SentRequest): void {
+  /** §12.1.2: a 1xx with a To tag makes an early dialog, one per fork; returns the fork's dialog. */
+  #earlyDialog(response: SipResponse, sent: SentRequest): Dialog | undefined {
     const id = responseDialogId(response);
-    if (id === undefined || this.#early.has(dialogKey(id))) return;
+    if (id === undefined) return undefined;
+    const known = this.#early.get(dialogKey(id));
+    if (known !== undefined) return known;
     const dialog = Dialog.asUac(sent.request, response, { transport: sent.target.protocol });
     this.#early.set(dialog.key, dialog);
     this.#ctx.addDialog(dialog, this);
+    return dialog;
+  }
+
+  /**
+   * RFC 3262 §4: "Assuming the response is to be transmitted reliably, the
+   * UAC MUST create a new request with method PRACK. This request is sent
+   * within the dialog associated with the provisional response". In order
+   * only (rseqVerdict): a retransmission or one ahead of the next is neither
+   * PRACKed nor processed further — false; the caller then drops it.
+   */
+  #acknowledgeReliable(response: SipResponse, dialog: Dialog): boolean {
+    const rseq = getRSeq(response);
+    const rack = rackFor(response);
+    if (rseq === undefined || rack === undefined || dialog.state === 'terminated') return false;
+    if (rseqVerdict(this.#rseq.get(dialog.key), rseq) !== 'acknowledge') return false;
+    this.#rseq.set(dialog.key, rseq);
+    this.#sendInDialog(dialog.createRequest('PRACK', { headers: [['RAck', formatRAck(rack)]] }));
+    return true;
   }
 
   #final(outcome: AuthenticatedOutcome): void {
@@ -423,12 +508,24 @@ export class OutgoingCall implements DialogOwner {
       return;
     }
     this.#answer = bodyOf(response) ?? this.#earlyMedia;
-    this.#session = new SessionModifier(dialog, this.#ctx, {
+    const timer = new SessionTimer({
+      dialog,
+      ctx: this.#ctx,
+      settings: this.#timerSettings,
+      peerAllow: allowOf(response),
+      expire: (reason) => this.#endConfirmed(reason),
+    });
+    this.#sessionTimer = timer;
+    // The SessionModifier's re-INVITEs go through the timer's context: they carry Session-Expires and their 2xx renegotiate it.
+    const session = new SessionModifier(dialog, timer.wrapContext(this.#ctx), {
       ...this.#options.session,
       headers: [...(this.#options.userAgent === undefined ? [] : [['User-Agent', this.#options.userAgent] as const]), ...(this.#options.session?.headers ?? [])],
       onAckTimeout: this.#options.session?.onAckTimeout ?? (() => this.hangup()),
       initial: { local: this.offer, remote: this.#answer },
     });
+    this.#session = session;
+    timer.useReinvite(() => session.sendReinvite(session.current.local));
+    timer.start(timerFrom2xx(response, askedInterval(sent.request)));
     this.#transition('confirmed', `${response.status}`);
     if (this.#answer !== undefined) this.#answerEvents.emit(this.#answer);
   }
@@ -533,6 +630,15 @@ export class OutgoingCall implements DialogOwner {
 
   // ——— helpers ———
 
+  /** Ends the confirmed call with a BYE (§15.1.1): hangup(), or the session timer gave up (RFC 4028 §10). */
+  #endConfirmed(reason: string): void {
+    if (this.#state !== 'confirmed') return;
+    this.#session?.dispose();
+    this.#sessionTimer?.dispose();
+    if (this.#dialog !== undefined) this.#sendInDialog(this.#byeFor(this.#dialog));
+    this.#transition('ended', reason);
+  }
+
   #endEarlyDialogs(): void {
     for (const dialog of this.#early.values()) dialog.terminate();
     this.#early.clear();
@@ -556,8 +662,20 @@ export class OutgoingCall implements DialogOwner {
     const from = this.#state;
     if (!ALLOWED[from].includes(next)) throw new Error(`outgoing call: illegal transition ${from} → ${next}`);
     this.#state = next;
-    if (FINAL_STATES.includes(next)) this.#timers.clearAll();
+    if (FINAL_STATES.includes(next)) {
+      this.#timers.clearAll();
+      this.#sessionTimer?.dispose();
+    }
     this.#events.emit({ from, to: next, reason });
+  }
+}
+
+/** The methods a response's Allow lists (none when it has no Allow or a malformed one). */
+function allowOf(response: SipResponse): string[] {
+  try {
+    return getTokens(response, 'Allow');
+  } catch {
+    return [];
   }
 }
 

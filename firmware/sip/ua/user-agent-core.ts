@@ -5,12 +5,17 @@
  *   request → source policy (sip.trust_ctrl: drop silently, see source-policy.ts)
  *           → §8.2 checks (uas-checks.ts): 400 / 405 / 501 / 416 / 482 / 420 / 415 / 406
  *           → CANCEL: 200 and 487 to the INVITE it cancels (§9.2), or 481
- *           → To tag: its dialog (§12.2.2) — none: 481; out-of-order CSeq: 500;
+ *           → To tag: its dialog (§12.2.2) — none: 481 (unless a NOTIFY that
+ *             overtook the 2xx to a SUBSCRIBE of ours: awaitNotify(), RFC 6665
+ *             §4.1.2.4); out-of-order CSeq: 500;
  *             BYE: 200, the owner told, the dialog terminated (§15.1.2);
  *             others: the dialog's owner, else the defaults below
  *           → no To tag: OPTIONS → 200 with Allow/Accept/Supported (§11.2);
- *             INVITE → 403 for a direct IP call when those are off, else an
+ *             INVITE → 403 for a direct IP call when those are off, 422 when
+ *             its Session-Expires is below our Min-SE (RFC 4028 §9), else an
  *             IncomingCall for onIncomingCall (480 when nobody listens);
+ *             NOTIFY → a handler registered for its event package with
+ *             onNotify() (message-summary: RFC 3842), else as other methods;
  *             other methods → a handler registered with onRequest(), else the
  *             defaults below
  *   ACK      → the dialog's owner (the incoming call waiting for it); an ACK
@@ -53,6 +58,8 @@ import type { PlaceCallOptions } from './outgoing-call.js';
 import { literalTarget } from './request-target.js';
 import { DIRECT_IP_FORBIDDEN_REASON, directIpForbidden, dropUntrusted, sourceFacts } from './source-policy.js';
 import type { SourcePolicy } from './source-policy.js';
+import { sessionTimerSettings, uasTimerDecision, uasTimerHeaders } from './session-timer-policy.js';
+import type { SessionTimerSettings } from './session-timer-policy.js';
 import type { AckSent, SessionContext } from './session-context.js';
 import { runUasChecks } from './uas-checks.js';
 import { UasRequest } from './uas-request.js';
@@ -75,10 +82,25 @@ export interface UserAgentCoreOptions {
    */
   readonly resolveTarget?: (request: SipRequest) => TransportTarget | undefined | Promise<TransportTarget | undefined>;
   readonly logger?: UaLogger;
+  /**
+   * RFC 3262: send an incoming call's 101-199 reliably when its INVITE lists
+   * 100rel in Supported (a Require: 100rel is always honoured). Default off.
+   */
+  readonly reliableProvisionals?: boolean;
+  /** RFC 4028 session timer settings of the phone: incoming calls, and the defaults of placeCall(). */
+  readonly sessionTimer?: Partial<SessionTimerSettings>;
 }
 
 /** Answers a request outside any dialog; see onRequest(). */
 export type RequestHandler = (request: UasRequest) => void;
+
+/** Takes a NOTIFY that overtook the 2xx to its SUBSCRIBE (awaitNotify()); false leaves it to the default 481. */
+export type EarlyNotifyHandler = (request: UasRequest) => boolean;
+
+/** The event package a request names (RFC 6665 §8.2.1: "Event" HCOLON event-type, case-insensitive). */
+function eventPackage(request: SipRequest): string | undefined {
+  return request.headers.get('Event')?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
 
 /**
  * Methods that only make sense inside a dialog (or a subscription / a
@@ -108,6 +130,12 @@ export class UserAgentCore {
   readonly #logger: UaLogger;
   readonly #unsubscribe: (() => void)[];
   readonly #handlers = new Map<string, RequestHandler>();
+  /** Out-of-dialog NOTIFY handlers by event package (onNotify). */
+  readonly #notifyHandlers = new Map<string, RequestHandler>();
+  /** NOTIFYs awaited before the 2xx to our SUBSCRIBE, by Call-ID and our tag (awaitNotify). */
+  readonly #earlyNotify = new Map<string, EarlyNotifyHandler>();
+  readonly #reliableProvisionals: boolean;
+  readonly #sessionTimer: Partial<SessionTimerSettings> | undefined;
   /** Requests of live server transactions, for the §8.2.2.2 merged-request check. */
   readonly #ongoing = new Map<ServerTransaction, SipRequest>();
   /** The incoming call each INVITE server transaction belongs to, for CANCEL (§9.2). */
@@ -124,6 +152,8 @@ export class UserAgentCore {
     this.#sources = options.sources ?? {};
     this.#resolveTarget = options.resolveTarget ?? literalTarget;
     this.#logger = options.logger ?? quietLogger;
+    this.#reliableProvisionals = options.reliableProvisionals ?? false;
+    this.#sessionTimer = options.sessionTimer;
     this.capabilities = capabilities(options.capabilities);
     this.#unsubscribe = [
       this.#layer.onRequest((tx, incoming) => this.#guard(() => this.#receiveRequest(tx, incoming))),
@@ -150,6 +180,40 @@ export class UserAgentCore {
     return () => {
       if (this.#handlers.get(method) === handler) this.#handlers.delete(method);
     };
+  }
+
+  /**
+   * Serves out-of-dialog NOTIFYs of one event package (RFC 6665 §8.2.1), such
+   * as the unsolicited message-summary NOTIFY many PBXs send (RFC 3842);
+   * before the onRequest('NOTIFY') handler, which gets the other packages.
+   * The handler must respond. Returns an unsubscribe.
+   */
+  onNotify(event: string, handler: RequestHandler): () => void {
+    const key = event.toLowerCase();
+    this.#notifyHandlers.set(key, handler);
+    return () => {
+      if (this.#notifyHandlers.get(key) === handler) this.#notifyHandlers.delete(key);
+    };
+  }
+
+  /**
+   * RFC 6665 §4.1.2.4: "Due to the potential for out-of-order messages,
+   * packet loss, and forking, the subscriber MUST be prepared to receive
+   * NOTIFY requests before the SUBSCRIBE transaction has completed." A
+   * subscriber whose SUBSCRIBE (Call-ID, From tag `localTag`) awaits its 2xx
+   * takes such a NOTIFY here, before the dialog exists. Returns an unsubscribe.
+   */
+  awaitNotify(callId: string, localTag: string, handler: EarlyNotifyHandler): () => void {
+    const key = `${callId}\n${localTag}`;
+    this.#earlyNotify.set(key, handler);
+    return () => {
+      if (this.#earlyNotify.get(key) === handler) this.#earlyNotify.delete(key);
+    };
+  }
+
+  /** Our Contact URI for requests that go on `protocol` (a SUBSCRIBE's, §8.1.1.8: where the peer reaches us). */
+  contactFor(protocol: TransportProtocol): Uri {
+    return this.#contact(protocol);
   }
 
   /** Puts a dialog made elsewhere (an outgoing call's, by its UAC) under the core's routing. */
@@ -198,6 +262,20 @@ export class UserAgentCore {
     }
   }
 
+  /**
+   * Where `request` goes (resolveTarget), for a sender that needs the target
+   * before it starts a transaction — the AuthenticatingSender of an
+   * in-dialog request (ua/transfer/). Undefined when it cannot be routed.
+   */
+  async targetOf(request: SipRequest): Promise<TransportTarget | undefined> {
+    try {
+      return await this.#resolveTarget(request);
+    } catch (e) {
+      this.#unresolvable(request, e);
+      return undefined;
+    }
+  }
+
   #sendTo(request: SipRequest, target: TransportTarget | undefined, handlers: ClientTransactionHandlers): SentRequest | undefined {
     if (this.#disposed) return undefined;
     if (target === undefined) {
@@ -220,6 +298,7 @@ export class UserAgentCore {
     if (this.#disposed) throw new Error('user-agent core disposed');
     const call = new OutgoingCall(options, {
       ...this.sessionContext,
+      sessionTimer: this.#sessionTimer,
       contact: (protocol) => this.#contact(protocol),
       addDialog: (dialog, owner) => this.dialogs.add(dialog, owner),
       sendCancel: (cancel, target, handlers) => this.#layer.sendRequest(cancel, target, handlers),
@@ -310,6 +389,8 @@ export class UserAgentCore {
     this.#ongoing.clear();
     this.#acks.clear();
     this.#handlers.clear();
+    this.#notifyHandlers.clear();
+    this.#earlyNotify.clear();
     this.dialogs.clear();
   }
 
@@ -341,6 +422,7 @@ export class UserAgentCore {
     const match = this.dialogs.matchRequest(request);
     switch (match.kind) {
       case 'no-dialog':
+        if (request.method === 'NOTIFY' && this.#earlyNotify.get(`${match.id.callId}\n${match.id.localTag}`)?.(uas) === true) return;
         // §12.2.2: "it MUST respond to the request with a 481 (Call/Transaction Does Not Exist)".
         uas.respond(481);
         return;
@@ -443,7 +525,8 @@ export class UserAgentCore {
       this.#offerCall(uas, tx);
       return;
     }
-    const handler = this.#handlers.get(method);
+    const event = method === 'NOTIFY' ? eventPackage(uas.request) : undefined;
+    const handler = (event === undefined ? undefined : this.#notifyHandlers.get(event)) ?? this.#handlers.get(method);
     if (handler !== undefined) {
       handler(uas);
       return;
@@ -471,6 +554,13 @@ export class UserAgentCore {
       uas.respond(480);
       return;
     }
+    // RFC 4028 §9: an interval below our Min-SE from a caller that can retry gets 422 with our Min-SE, before any ringing.
+    const minSE = sessionTimerSettings(this.#sessionTimer).minSE;
+    const timer = uasTimerDecision(uas.request, { want: false, expires: minSE, minSE });
+    if (timer.kind === 'reject') {
+      uas.respond(422, { headers: uasTimerHeaders(timer) });
+      return;
+    }
     const call = new IncomingCall(uas, tx, {
       clock: this.#clock,
       timers: this.#layer.timerValues,
@@ -479,6 +569,9 @@ export class UserAgentCore {
       addDialog: (dialog, owner) => this.dialogs.add(dialog, owner),
       sendRequest: (request) => this.#sendAndForget(request),
       log: (line) => this.#logger.warn(line),
+      reliableProvisionals: this.#reliableProvisionals,
+      sessionTimer: this.#sessionTimer,
+      session: this.sessionContext,
     });
     this.#calls.set(tx, call);
     call.onStateChange(() => {
