@@ -14,7 +14,8 @@ import { EXPORT_FILENAME, exportCfg, importCfg } from './cfg-export.js';
 import { clearedSessionCookie, sessionCookie } from './cookies.js';
 import { FILE_BODY_LIMIT, HttpError, readJsonObject, sendDownload, sendEmpty, sendJson, stringField } from './http-io.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { formatContactsCsv, parseContactsCsv, PHONEBOOK_FILENAME } from './phonebook-csv.js';
+import { formatContactsCsv, PHONEBOOK_FILENAME } from './phonebook-csv.js';
+import { importAnswer, phonebookFormatOf } from './phonebook-import.js';
 import { Router } from './router.js';
 import type { Session, SessionTable } from './sessions.js';
 import { findPage } from './settings-pages.js';
@@ -230,11 +231,15 @@ export function apiRoutes(deps: ApiDeps): Router<ApiRoute> {
 
   get('/api/phonebook', (ctx) => sendJson(ctx.res, 200, { contacts: backend.contacts() }));
   get('/api/phonebook/export', (ctx) => sendDownload(ctx.res, PHONEBOOK_FILENAME, 'text/csv; charset=utf-8', formatContactsCsv(backend.contacts())));
+  // A CSV or Yealink XML file replaces the phonebook; the answer says what was added and, by line, what was skipped.
   post('/api/phonebook/import', async (ctx) => {
     const body = await readJsonObject(ctx.req, FILE_BODY_LIMIT);
-    const parsed = parseContactsCsv(stringField(body, 'text'));
-    await backend.replaceContacts(parsed.contacts);
-    sendJson(ctx.res, 200, { count: parsed.contacts.length, problems: parsed.problems });
+    const text = stringField(body, 'text');
+    const format = phonebookFormatOf(text);
+    const { error, ...answer } = importAnswer(format, await backend.importContacts({ format, text }));
+    deps.log(`web: phonebook import from ${ctx.address}: ${error ?? answer.messages[0] ?? ''}`);
+    if (error !== undefined) throw new HttpError(400, error, {}, answer);
+    sendJson(ctx.res, 200, answer);
   });
 
   get('/api/trace', (ctx) => {

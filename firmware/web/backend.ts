@@ -6,12 +6,16 @@
  * strip. (Settings are the exception, and settings-view.ts masks them from
  * the schema's `secret` flag.)
  *
- * Pages whose features the phone does not have yet (call history, the
- * phonebook, packet traces) still have their methods: an implementation
- * returns an empty list or `supported: false`, and the UI says so plainly.
+ * Pages whose features a phone may lack (packet traces) still have their
+ * methods: an implementation returns an empty list or `supported: false`, and
+ * the UI says so plainly.
  */
 import type { ResolvedConfig } from '../config/layers.js';
 import type { SettingEntry } from '../config/setting-entry.js';
+import type { Contact, ImportReport } from '../phone/directory/index.js';
+
+/** The phonebook's own contact (id, name, labelled numbers, ring tone): the web UI shows and exports it as it is stored. */
+export type { Contact, ContactNumber, ImportReport, ImportSkip } from '../phone/directory/index.js';
 
 /** Registration state of one account as the SIP stack sees it. */
 export type RegistrationStateName = 'disabled' | 'unregistered' | 'registering' | 'registered' | 'failed';
@@ -32,7 +36,12 @@ export interface CallStatus {
   readonly remote: string;
   /** "ringing", "connected", "held" … as the call manager names it. */
   readonly state: string;
-  readonly durationSeconds: number;
+  /** The audio codec ("PCMU", "opus"), once media is set up. */
+  readonly codec?: string;
+  /** The audio is SRTP-protected. */
+  readonly secure: boolean;
+  /** Seconds since the call was answered; absent while it has not been. */
+  readonly durationSeconds?: number;
 }
 
 export interface NetworkStatus {
@@ -73,9 +82,13 @@ export interface CallRecord {
   readonly durationSeconds: number;
 }
 
-export interface Contact {
-  readonly name: string;
-  readonly number: string;
+/** The two phonebook file kinds an import reads (firmware/phone/directory). */
+export type PhonebookFormat = 'csv' | 'yealink-xml';
+
+/** A phonebook file the admin uploaded, as text. */
+export interface PhonebookUpload {
+  readonly format: PhonebookFormat;
+  readonly text: string;
 }
 
 export interface TraceFile {
@@ -107,11 +120,16 @@ export interface WebBackend {
   status(): StatusView;
   /** The most recent log lines, oldest first. */
   logs(): readonly string[];
-  /** Most recent first; empty until the phone keeps a history. */
+  /** Most recent first; empty when the phone keeps no history. */
   callHistory(): readonly CallRecord[];
+  /** The phonebook in name order. */
   contacts(): readonly Contact[];
-  /** Replaces the whole phonebook (an import). */
-  replaceContacts(contacts: readonly Contact[]): Promise<void>;
+  /**
+   * Puts the contacts of the file in place of the whole phonebook and stores
+   * it. The report counts what was added and says, by line, what was skipped
+   * and why; a report with `error` changed nothing.
+   */
+  importContacts(upload: PhonebookUpload): Promise<ImportReport>;
   trace(): TraceState;
   /** Starts or stops the capture (the console's `trace on|off`); absent when the phone cannot capture. */
   setTrace?(on: boolean): Promise<void>;

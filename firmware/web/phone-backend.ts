@@ -1,16 +1,32 @@
 /**
  * The web UI's backend on the running phone: settings through the live
  * configuration (stored durably, applied at once), status from the SIP
- * stack, logs from the in-memory ring, the SIP trace file for download.
+ * stack and the call manager, the call history and phonebook from their
+ * stores in the data directory, logs from the in-memory ring, the SIP trace
+ * file for download.
  */
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { ConfigRuntime } from '../config/config-runtime.js';
 import type { ResolvedConfig } from '../config/layers.js';
 import type { SettingEntry } from '../config/setting-entry.js';
+import type { CallSummary } from '../phone/calls/call-manager.js';
+import type { CallHistory, ImportReport, Phonebook } from '../phone/directory/index.js';
 import type { PhoneSip } from '../phone/phone-sip.js';
 import { FIRMWARE_VERSION } from '../version.js';
-import type { AccountStatus, CallRecord, Contact, ProvisioningView, RegistrationStateName, StatusView, TraceState, WebBackend } from './backend.js';
+import type {
+  AccountStatus,
+  CallRecord,
+  CallStatus,
+  Contact,
+  PhonebookUpload,
+  ProvisioningView,
+  RegistrationStateName,
+  StatusView,
+  TraceState,
+  WebBackend,
+} from './backend.js';
+import { callRecordOf, callStatusOf } from './call-views.js';
 
 export interface PhoneBackendOptions {
   readonly config: ConfigRuntime;
@@ -26,6 +42,12 @@ export interface PhoneBackendOptions {
   readonly now: () => number;
   readonly reboot: () => Promise<void>;
   readonly provisioning?: () => ProvisioningView;
+  /** The call history store; absent: the history page is empty. */
+  readonly history?: CallHistory;
+  /** The phonebook store; absent: the phonebook is empty and an import is refused. */
+  readonly phonebook?: Phonebook;
+  /** The call manager's calls (CallManager.summary()); absent: no call is shown in progress. */
+  readonly calls?: () => readonly CallSummary[];
 }
 
 function registrationState(state: string, registered: boolean): RegistrationStateName {
@@ -43,8 +65,6 @@ function addresses(): string[] {
 }
 
 export class PhoneBackend implements WebBackend {
-  private contactList: Contact[] = [];
-
   constructor(private readonly options: PhoneBackendOptions) {}
 
   config(): ResolvedConfig {
@@ -66,7 +86,7 @@ export class PhoneBackend implements WebBackend {
       uptimeSeconds: Math.floor((this.options.now() - this.options.startedAt) / 1000),
       accounts,
       network: { addresses: addresses(), sipListeners: this.options.sipListeners() },
-      calls: [],
+      calls: (this.options.calls?.() ?? []).map(callStatusOf).filter((c): c is CallStatus => c !== undefined),
       ...(this.options.provisioning ? { provisioning: this.options.provisioning() } : {}),
     };
   }
@@ -76,17 +96,21 @@ export class PhoneBackend implements WebBackend {
   }
 
   callHistory(): readonly CallRecord[] {
-    // The call history comes with the calls work; until then there is none to show.
-    return [];
+    return (this.options.history?.entries() ?? []).map(callRecordOf);
   }
 
   contacts(): readonly Contact[] {
-    return this.contactList;
+    return this.options.phonebook?.contacts() ?? [];
   }
 
-  replaceContacts(contacts: readonly Contact[]): Promise<void> {
-    this.contactList = [...contacts];
-    return Promise.resolve();
+  /** Stored before the answer: a reboot right after the import keeps it. */
+  async importContacts(upload: PhonebookUpload): Promise<ImportReport> {
+    const phonebook = this.options.phonebook;
+    if (phonebook === undefined) return { added: 0, skipped: [], error: 'this phone has no phonebook' };
+    const options = { replace: true };
+    const report = upload.format === 'csv' ? phonebook.importCsv(upload.text, options) : phonebook.importYealinkXml(upload.text, options);
+    await phonebook.flush();
+    return report;
   }
 
   trace(): TraceState {
@@ -108,8 +132,12 @@ export class PhoneBackend implements WebBackend {
     return this.options.reboot();
   }
 
+  /** The call history and phonebook are the user's data too: they go, stored empty, with the local settings. */
   async factoryReset(): Promise<void> {
+    const { history, phonebook } = this.options;
+    history?.clear();
+    if (phonebook !== undefined) for (const contact of phonebook.contacts()) phonebook.delete(contact.id);
+    await Promise.all([history?.flush(), phonebook?.flush()]);
     await this.options.config.factoryReset();
-    this.contactList = [];
   }
 }

@@ -1,90 +1,45 @@
 /**
- * The phonebook as a CSV file (RFC 4180): a header line `name,number`, then
- * one contact a line; fields holding a comma, a quote or a line break are
- * quoted, quotes doubled. Lines end CRLF as RFC 4180 §2 says, and either end
- * is read. Up to 1000 contacts, as a Yealink T4x's local directory holds.
+ * The phonebook written as a CSV file (RFC 4180) for the web UI's export.
+ * Reading one is the directory's job (phone/directory/csv-phonebook.ts), and
+ * this file is written so that reader — and a Yealink's own CSV import, which
+ * knows these column names from its export — takes it back whole:
+ *
+ *   display_name,office_number,mobile_number,other_number,ring
+ *   "Smith, Alice",2001,+44 7700 900123,,
+ *
+ * A label column is repeated when a contact has more than one number with
+ * that label ("other_number,other_number"); the reader takes every column
+ * whose header names a label, so no number is lost. A contact's numbers come
+ * back grouped by label, office first.
  */
-import type { Contact } from './backend.js';
+import { NUMBER_LABELS, type Contact, type NumberLabel } from '../phone/directory/index.js';
 
 export const PHONEBOOK_FILENAME = 'phonebook.csv';
-export const MAX_CONTACTS = 1000;
-const MAX_NAME = 99;
-const MAX_NUMBER = 64;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function quote(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+/** RFC 4180 §2.6: "Fields containing line breaks (CRLF), double quotes, and commas should be enclosed in double-quotes"; §2.7: a quote inside is doubled. */
+function field(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** How many columns each label needs: its most numbers in one contact, at least one so the header always names every label. */
+function labelColumns(contacts: readonly Contact[]): { label: NumberLabel; count: number }[] {
+  return NUMBER_LABELS.map((label) => ({
+    label,
+    count: Math.max(1, ...contacts.map((c) => c.numbers.filter((n) => n.label === label).length)),
+  }));
+}
+
+/** RFC 4180 §2.1: records end CRLF. */
 export function formatContactsCsv(contacts: readonly Contact[]): string {
-  return ['name,number', ...contacts.map((c) => `${quote(c.name)},${quote(c.number)}`)].map((l) => `${l}\r\n`).join('');
-}
-
-/** RFC 4180 §2 records; a quoted field may span lines. */
-function records(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  while (i < body.length) {
-    const ch = body[i];
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && body[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0]?.trim() === ''));
-}
-
-export interface ParsedContacts {
-  readonly contacts: readonly Contact[];
-  /** "line 4: …" for each row left out. */
-  readonly problems: readonly string[];
-}
-
-export function parseContactsCsv(text: string): ParsedContacts {
-  const rows = records(text);
-  const problems: string[] = [];
-  const contacts: Contact[] = [];
-  const header = rows[0]?.map((h) => h.trim().toLowerCase());
-  const start = header !== undefined && header[0] === 'name' && header[1] === 'number' ? 1 : 0;
-  for (let i = start; i < rows.length; i++) {
-    const [name = '', number = '', ...extra] = rows[i].map((f) => f.trim());
-    const where = `record ${i + 1}`;
-    if (extra.some((f) => f !== '')) problems.push(`${where}: more than two fields, the rest ignored`);
-    if (number === '') problems.push(`${where}: no number, left out`);
-    else if (CONTROL.test(name) || CONTROL.test(number)) problems.push(`${where}: control characters, left out`);
-    else if (name.length > MAX_NAME || number.length > MAX_NUMBER) problems.push(`${where}: name over ${MAX_NAME} or number over ${MAX_NUMBER} characters, left out`);
-    else if (contacts.length >= MAX_CONTACTS) {
-      problems.push(`more than ${MAX_CONTACTS} contacts: the rest is left out`);
-      break;
-    } else contacts.push({ name: name === '' ? number : name, number });
-  }
-  return { contacts, problems };
+  const columns = labelColumns(contacts);
+  const header = ['display_name', ...columns.flatMap((c) => Array<string>(c.count).fill(`${c.label}_number`)), 'ring'];
+  const rows = contacts.map((contact) => [
+    contact.name,
+    ...columns.flatMap(({ label, count }) => {
+      const numbers = contact.numbers.filter((n) => n.label === label).map((n) => n.number);
+      return Array.from({ length: count }, (_, i) => numbers[i] ?? '');
+    }),
+    contact.ring ?? '',
+  ]);
+  return [header, ...rows].map((row) => `${row.map(field).join(',')}\r\n`).join('');
 }

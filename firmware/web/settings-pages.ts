@@ -20,12 +20,18 @@ export const OTHER_PAGE_ID = 'other';
 
 export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'accounts', title: 'Accounts', prefixes: ['account.{N}.'], emptyText: 'No account settings.' },
-  { id: 'features', title: 'Call features', prefixes: ['features.'], emptyText: 'No call feature settings in this firmware yet.' },
+  {
+    id: 'features',
+    title: 'Call features',
+    // Forwarding, call waiting and the dial plan are what a user changes about calls; so is the inter-digit timeout.
+    prefixes: ['features.', 'call_waiting.', 'forward.', 'dialplan.', 'phone_setting.inter_digit_time'],
+    emptyText: 'No call feature settings in this firmware yet.',
+  },
   {
     id: 'audio',
     title: 'Audio & codecs',
-    // Yealink's names: account.X.codec.Y.*, voice.* (echo cancellation, jitter buffer, tones).
-    prefixes: ['account.{N}.codec.', 'voice.', 'audio.', 'codec.'],
+    // Yealink's names: account.X.codec.Y.*, voice.* (echo cancellation, jitter buffer, tones), phone_setting.ring_type/ring_volume.
+    prefixes: ['account.{N}.codec.', 'voice.', 'audio.', 'codec.', 'phone_setting.ring_'],
     emptyText: 'This firmware has no audio or codec settings yet: it offers the codecs it has, in its own order.',
   },
   {

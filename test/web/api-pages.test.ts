@@ -81,7 +81,7 @@ describe('the other pages\' API', () => {
     assert.equal((await client.get('/api/settings?page=nope')).status, 404);
   });
 
-  it('call history is an honest empty list until the phone keeps one', async () => {
+  it('call history is the backend\'s list, empty when there is none', async () => {
     assert.deepEqual((await client.get('/api/history')).json, { calls: [] });
     web.backend.history = [{ startedAt: '2025-01-02T03:04:05Z', direction: 'missed', remote: 'bob', account: 1, durationSeconds: 0 }];
     assert.equal(((await client.get('/api/history')).json?.['calls'] as unknown[]).length, 1);
@@ -104,17 +104,43 @@ describe('the other pages\' API', () => {
     assert.equal(download.headers.get('content-disposition'), 'attachment; filename="sip.pcap"');
   });
 
-  it('the phonebook imports from CSV, replacing what was there, and exports the same', async () => {
-    const answer = await client.post('/api/phonebook/import', { text: 'name,number\r\n"Doe, Jane",+15551234\r\nReception,100\r\nno number,\r\n' });
-    assert.equal(answer.status, 200);
-    assert.equal(answer.json?.['count'], 2);
-    assert.equal((answer.json?.['problems'] as string[]).length, 1);
-    assert.deepEqual(web.backend.contactList, [
-      { name: 'Doe, Jane', number: '+15551234' },
-      { name: 'Reception', number: '100' },
-    ]);
+  it('a phonebook upload goes to the backend as CSV or as Yealink XML, told apart by its first character', async () => {
+    web.backend.importReport = { added: 2, skipped: [{ line: 4, reason: 'no number' }] };
+    const csv = await client.post('/api/phonebook/import', { text: 'name,number\r\nAnn,101\r\nBob,102\r\nNobody,\r\n' });
+    assert.equal(csv.status, 200);
+    assert.deepEqual(csv.json, {
+      format: 'csv',
+      added: 2,
+      skipped: [{ line: 4, reason: 'no number' }],
+      messages: ['CSV file: 2 contacts added, 1 skipped', 'CSV file: line 4: no number'],
+    });
+    const xml = '\uFEFF\n  <?xml version="1.0"?><YealinkIPPhoneDirectory/>';
+    assert.equal((await client.post('/api/phonebook/import', { text: xml })).json?.['format'], 'yealink-xml');
+    assert.deepEqual(
+      web.backend.uploads.map((u) => u.format),
+      ['csv', 'yealink-xml'],
+    );
+    assert.equal(web.backend.uploads[1]?.text, xml);
+  });
+
+  it('a phonebook file refused as a whole is a 400 that says why', async () => {
+    web.backend.importReport = { added: 0, skipped: [], error: 'not well-formed XML: line 1: no root element' };
+    const answer = await client.post('/api/phonebook/import', { text: '<' });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.json?.['error'], 'Yealink XML file: not imported: not well-formed XML: line 1: no root element');
+    assert.equal(answer.json?.['added'], 0);
+    assert.ok(web.log.some((l) => l.includes('not imported')), 'the refusal is logged');
+  });
+
+  it('the phonebook is listed with labelled numbers and exported as CSV', async () => {
+    web.backend.contactList = [
+      { id: 1, name: 'Doe, Jane', numbers: [{ label: 'office', number: '+15551234' }] },
+      { id: 2, name: 'Reception', numbers: [{ label: 'mobile', number: '100' }], ring: 'Ring3.wav' },
+    ];
+    assert.deepEqual((await client.get('/api/phonebook')).json?.['contacts'], web.backend.contactList);
     const exported = await client.get('/api/phonebook/export');
-    assert.equal(exported.text, 'name,number\r\n"Doe, Jane",+15551234\r\nReception,100\r\n');
+    assert.equal(exported.headers.get('content-disposition'), 'attachment; filename="phonebook.csv"');
+    assert.equal(exported.text, 'display_name,office_number,mobile_number,other_number,ring\r\n"Doe, Jane",+15551234,,,\r\nReception,,100,,Ring3.wav\r\n');
   });
 
   it('the log comes as JSON lines and as a file', async () => {

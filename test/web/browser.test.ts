@@ -3,7 +3,8 @@
  * driven by playwright-core): first login with the factory password, the
  * forced change, an account added through the schema-built form and seen by
  * the backend and on the status page, the .cfg download without the
- * password, the honest empty pages, and logout.
+ * password, the honest empty pages, the phonebook and its import report,
+ * calls in progress, and logout.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -128,6 +129,45 @@ describe('the admin UI in a browser', { timeout: 60_000 }, () => {
     // The audio page is built from the schema too: its one row so far is the tone plan's country.
     await page.click('nav a[href="#/settings/audio"]');
     await page.locator('[data-key="voice.tone.country"]').waitFor();
+  });
+
+  it('lists the phonebook one number a row with its label, and reports an XML import line by line', async () => {
+    web.backend.contactList = [{ id: 1, name: 'Alice Smith', numbers: [{ label: 'office', number: '2001' }, { label: 'mobile', number: '+44 7700 900123' }] }];
+    web.backend.importReport = { added: 1, skipped: [{ line: 15, entry: 3, reason: 'no <Name>' }] };
+    await page.click('nav a[href="#/phonebook"]');
+    const rows = page.locator('#phonebook tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allInnerTexts(), ['Alice Smith\t2001\toffice', 'Alice Smith\t+44 7700 900123\tmobile']);
+    const xml = '<?xml version="1.0"?>\n<YealinkIPPhoneDirectory></YealinkIPPhoneDirectory>\n';
+    await page.setInputFiles('#phonebook-file', { name: 'directory.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
+    await page.click('#phonebook-file-status >> xpath=.. >> button[type=submit]');
+    await page.locator('#phonebook-file-status .message.ok').waitFor();
+    assert.equal(await page.locator('#phonebook-file-status .message.ok').innerText(), 'Yealink XML file: 1 contact added, 1 skipped');
+    assert.deepEqual(await page.locator('#phonebook-skipped li').allInnerTexts(), ['Yealink XML file: entry 3 (line 15): no <Name>']);
+    assert.deepEqual(web.backend.uploads.at(-1), { format: 'yealink-xml', text: xml });
+  });
+
+  it('shows a refused phonebook file as an error, with the reason', async () => {
+    web.backend.importReport = { added: 0, skipped: [{ line: 2, reason: 'no number' }], error: 'no contact in the file could be imported; the phonebook was left as it was' };
+    await page.click('nav a[href="#/phonebook"]');
+    await page.setInputFiles('#phonebook-file', { name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from('name,number\r\nNobody,\r\n') });
+    await page.click('#phonebook-file-status >> xpath=.. >> button[type=submit]');
+    const refused = page.locator('#phonebook-file-status .message.bad');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /^CSV file: not imported: no contact in the file could be imported/);
+    assert.deepEqual(await page.locator('#phonebook-skipped li').allInnerTexts(), ['CSV file: line 2: no number']);
+  });
+
+  it('shows calls in progress with codec and duration, a dash before the answer', async () => {
+    web.backend.calls = [
+      { account: 1, direction: 'outgoing', remote: 'Alice', state: 'connected', codec: 'opus', secure: true, durationSeconds: 65 },
+      { account: 2, direction: 'incoming', remote: '2002', state: 'ringing', secure: false },
+    ];
+    await page.click('nav a[href="#/status"]');
+    const rows = page.locator('#status-calls tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allInnerTexts(), ['1\toutgoing\tAlice\tconnected\topus (SRTP)\t1 min 05 s', '2\tincoming\t2002\tringing\t—\t—']);
+    web.backend.calls = [];
   });
 
   it('logs out; the API then answers 401', async () => {

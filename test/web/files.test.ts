@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../firmware/config/layers.js';
 import { parseCfg } from '../../firmware/config/cfg-parser.js';
 import { exportCfg, importCfg } from '../../firmware/web/cfg-export.js';
-import { formatContactsCsv, MAX_CONTACTS, parseContactsCsv } from '../../firmware/web/phonebook-csv.js';
+import { NUMBER_LABELS, readCsvPhonebook, type Contact, type ContactInput } from '../../firmware/phone/directory/index.js';
+import { formatContactsCsv } from '../../firmware/web/phonebook-csv.js';
+import { phonebookFormatOf } from '../../firmware/web/phonebook-import.js';
 
 describe('exportCfg', () => {
   const file = parseCfg(['#!version:1.0.0.1', 'account.1.enable = 1', 'account.1.user_name = alice', 'account.1.password = FilePw-1', 'sip.listen_port = 5062'].join('\n'), 'phone.cfg');
@@ -41,38 +43,62 @@ describe('exportCfg', () => {
   });
 });
 
-describe('phonebook CSV', () => {
-  it('quotes what needs quoting and reads it back', () => {
-    const contacts = [
-      { name: 'Doe, Jane', number: '+1 555 1234' },
-      { name: 'The "Boss"', number: '200' },
-      { name: 'Plain', number: 'sip:plain@pbx.example' },
-    ];
-    const text = formatContactsCsv(contacts);
-    assert.equal(text, 'name,number\r\n"Doe, Jane",+1 555 1234\r\n"The ""Boss""",200\r\nPlain,sip:plain@pbx.example\r\n');
-    assert.deepEqual(parseContactsCsv(text), { contacts, problems: [] });
+describe('phonebook CSV export', () => {
+  const contacts: Contact[] = [
+    { id: 1, name: 'Doe, Jane', numbers: [{ label: 'office', number: '+1 555 1234' }] },
+    { id: 2, name: 'The "Boss"', numbers: [{ label: 'mobile', number: '200' }], ring: 'Ring2.wav' },
+    {
+      id: 3,
+      name: 'Lab',
+      numbers: [
+        { label: 'other', number: 'sip:lab@pbx.example' },
+        { label: 'office', number: '2500' },
+        { label: 'other', number: '2501' },
+      ],
+    },
+  ];
+
+  it('quotes what RFC 4180 says to quote, and repeats a label column a contact needs twice', () => {
+    assert.equal(
+      formatContactsCsv(contacts),
+      [
+        'display_name,office_number,mobile_number,other_number,other_number,ring',
+        '"Doe, Jane",+1 555 1234,,,,',
+        '"The ""Boss""",,200,,,Ring2.wav',
+        'Lab,2500,,sip:lab@pbx.example,2501,',
+        '',
+      ].join('\r\n'),
+    );
   });
 
-  it('reads LF files without a header or with a BOM; reports each record it leaves out and why', () => {
-    const parsed = parseContactsCsv('\uFEFFAnn,101\n"Two\nLines",102\n,\nBad,10\u0007\nNoName-Only,\nextra,103,x\n');
-    assert.deepEqual(parsed.contacts, [
-      { name: 'Ann', number: '101' },
-      { name: 'extra', number: '103' },
-    ]);
-    // A quoted line break is read as part of the field — and refused, as the LCD cannot show it.
-    assert.deepEqual(parsed.problems, [
-      'record 2: control characters, left out',
-      'record 3: no number, left out',
-      'record 4: control characters, left out',
-      'record 5: no number, left out',
-      'record 6: more than two fields, the rest ignored',
-    ]);
+  it("the directory's CSV reader takes the export back whole: names, labelled numbers and ring tones", () => {
+    const parsed = readCsvPhonebook(formatContactsCsv(contacts));
+    assert.deepEqual(parsed.skipped, []);
+    assert.equal(parsed.error, undefined);
+    const byLabelOrder = (c: Contact): ContactInput => ({
+      name: c.name,
+      numbers: NUMBER_LABELS.flatMap((l) => c.numbers.filter((n) => n.label === l)),
+      ...(c.ring === undefined ? {} : { ring: c.ring }),
+    });
+    assert.deepEqual(
+      parsed.contacts.map((p) => p.contact),
+      contacts.map(byLabelOrder),
+    );
   });
 
-  it(`keeps at most ${MAX_CONTACTS} contacts`, () => {
-    const text = Array.from({ length: MAX_CONTACTS + 5 }, (_, i) => `c${i},${i}`).join('\n');
-    const parsed = parseContactsCsv(text);
-    assert.equal(parsed.contacts.length, MAX_CONTACTS);
-    assert.equal(parsed.problems.length, 1);
+  it('an empty phonebook still exports a header the reader accepts', () => {
+    const text = formatContactsCsv([]);
+    assert.equal(text, 'display_name,office_number,mobile_number,other_number,ring\r\n');
+    assert.deepEqual(readCsvPhonebook(text), { contacts: [], skipped: [] });
+  });
+});
+
+describe('phonebook upload kind', () => {
+  it('an upload starting with "<" (after a BOM or white space) is Yealink XML, anything else CSV', () => {
+    assert.equal(phonebookFormatOf('<?xml version="1.0"?><root_contact/>'), 'yealink-xml');
+    assert.equal(phonebookFormatOf('\uFEFF\r\n\t <YealinkIPPhoneDirectory>'), 'yealink-xml');
+    assert.equal(phonebookFormatOf('name,number\r\n<b>,1\r\n'), 'csv');
+    assert.equal(phonebookFormatOf('\uFEFFName,Office'), 'csv');
+    assert.equal(phonebookFormatOf(''), 'csv');
   });
 });

@@ -1,11 +1,24 @@
 /**
  * A WebBackend held in memory: settings as a local-changes layer over the
  * defaults (and an optional file layer), with every applied batch recorded
- * so tests can see exactly what the UI asked the phone to change.
+ * so tests can see exactly what the UI asked the phone to change. A
+ * phonebook import is recorded and answered with `importReport`; the real
+ * import is PhoneBackend's over the directory (phone-backend.test.ts).
  */
 import { resolveConfig, type ConfigLayer, type ResolvedConfig } from '../../firmware/config/layers.js';
 import type { SettingEntry } from '../../firmware/config/setting-entry.js';
-import type { AccountStatus, CallRecord, CallStatus, Contact, StatusView, TraceState, WebBackend, ProvisioningView } from '../../firmware/web/backend.js';
+import type {
+  AccountStatus,
+  CallRecord,
+  CallStatus,
+  Contact,
+  ImportReport,
+  PhonebookUpload,
+  StatusView,
+  TraceState,
+  WebBackend,
+  ProvisioningView,
+} from '../../firmware/web/backend.js';
 
 export class MemoryBackend implements WebBackend {
   readonly local = new Map<string, SettingEntry>();
@@ -16,6 +29,8 @@ export class MemoryBackend implements WebBackend {
   history: CallRecord[] = [];
   logLines: string[] = [];
   contactList: Contact[] = [];
+  readonly uploads: PhonebookUpload[] = [];
+  importReport: ImportReport = { added: 0, skipped: [] };
   traceState: TraceState = { supported: false };
   provisioning: ProvisioningView | undefined;
   reboots = 0;
@@ -59,9 +74,9 @@ export class MemoryBackend implements WebBackend {
     return this.contactList;
   }
 
-  replaceContacts(contacts: readonly Contact[]): Promise<void> {
-    this.contactList = [...contacts];
-    return Promise.resolve();
+  importContacts(upload: PhonebookUpload): Promise<ImportReport> {
+    this.uploads.push(upload);
+    return Promise.resolve(this.importReport);
   }
 
   trace(): TraceState {

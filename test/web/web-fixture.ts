@@ -7,6 +7,7 @@
 import type { Clock } from '../../drivers/bus/clock.js';
 import { SystemClock } from '../../drivers/bus/system-clock.js';
 import { AdminCredentials, MemoryCredentialStore } from '../../firmware/web/admin-credentials.js';
+import type { WebBackend } from '../../firmware/web/backend.js';
 import type { ScryptParams } from '../../firmware/web/password-hash.js';
 import { StaticFiles } from '../../firmware/web/static-files.js';
 import { createWebApp, type WebApp } from '../../firmware/web/web-app.js';
@@ -16,9 +17,9 @@ import { MemoryBackend } from './memory-backend.js';
 export const TEST_SCRYPT: ScryptParams = { N: 1024, r: 8, p: 1, keyLength: 32 };
 export const NEW_PASSWORD = 'correct horse 42';
 
-export interface TestWeb {
+export interface TestWeb<B extends WebBackend = MemoryBackend> {
   readonly url: string;
-  readonly backend: MemoryBackend;
+  readonly backend: B;
   readonly app: WebApp;
   readonly credentials: AdminCredentials;
   readonly store: MemoryCredentialStore;
@@ -27,15 +28,19 @@ export interface TestWeb {
   close(): Promise<void>;
 }
 
-export async function startTestWeb(options: { clock?: Clock; backend?: MemoryBackend } = {}): Promise<TestWeb> {
+export function startTestWeb(options: { clock?: Clock; backend?: MemoryBackend } = {}): Promise<TestWeb> {
+  return startWebOver(options.backend ?? new MemoryBackend(), options.clock);
+}
+
+/** The same over any backend: PhoneBackend on real stores, for one. */
+export async function startWebOver<B extends WebBackend>(backend: B, clock?: Clock): Promise<TestWeb<B>> {
   const store = new MemoryCredentialStore();
   const credentials = await AdminCredentials.open(store, TEST_SCRYPT);
-  const backend = options.backend ?? new MemoryBackend();
   const log: string[] = [];
   const app = createWebApp({
     backend,
     credentials,
-    clock: options.clock ?? new SystemClock(),
+    clock: clock ?? new SystemClock(),
     staticFiles: await StaticFiles.load(),
     log: (line) => log.push(line),
   });

@@ -1,7 +1,8 @@
 /**
  * Files in and out: the configuration as a Yealink-style .cfg file, and the
- * phonebook as CSV. An import is read in the browser and sent as text; the
- * phone checks it line by line and says what it skipped.
+ * phonebook as CSV (in and out) or Yealink XML (in). An import is read in the
+ * browser and sent as text; the phone checks it line by line and says what
+ * it skipped.
  */
 import { api, ApiError } from '../api.js';
 import { h, message, readFileText, replace } from '../dom.js';
@@ -58,26 +59,55 @@ export function renderConfigFile(ctx) {
   );
 }
 
-export async function renderPhonebook(ctx) {
+/** The lines after the summary: one a skipped contact ("CSV file: line 4: no number"). */
+function skippedList(messages) {
+  const lines = (messages || []).slice(1);
+  return lines.length > 0 ? h('ul', { id: 'phonebook-skipped' }, lines.map((l) => h('li', {}, l))) : null;
+}
+
+/** One row a number, so a contact with an office and a mobile number shows both. */
+function contactRows(contacts) {
+  return contacts.flatMap((c) =>
+    c.numbers.map((n) => h('tr', {}, h('td', {}, c.name), h('td', {}, n.number), h('td', {}, n.label))),
+  );
+}
+
+async function contactList() {
   const { contacts } = await api('/api/phonebook');
-  const form = importForm('phonebook-file', 'Import a CSV file (name,number)', '.csv,text/csv', async (text) => {
-    const result = await api('/api/phonebook/import', { method: 'POST', body: { text } });
-    await renderPhonebook(ctx);
-    return [message('ok', `Imported ${result.count} contacts.`), result.problems.length > 0 ? h('ul', {}, result.problems.map((p) => h('li', {}, p))) : null];
+  if (contacts.length === 0) return h('p', { class: 'empty', id: 'phonebook-empty' }, 'The phonebook is empty.');
+  return h(
+    'table',
+    { id: 'phonebook' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Number'), h('th', {}, 'Type'))),
+    h('tbody', {}, contactRows(contacts)),
+  );
+}
+
+export async function renderPhonebook(ctx) {
+  // After an import only the list is redrawn: the form and its report stay on the page.
+  const list = h('div', {}, await contactList());
+  const form = importForm('phonebook-file', 'Import a CSV or Yealink XML file', '.csv,.xml,text/csv,text/xml,application/xml', async (text) => {
+    let result;
+    try {
+      result = await api('/api/phonebook/import', { method: 'POST', body: { text } });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      // The whole file was refused: the phonebook is as it was, and the reason (and any skipped lines) shows.
+      return [message('bad', e.message), skippedList(e.body.messages)];
+    }
+    replace(list, await contactList());
+    return [message('ok', result.messages[0]), skippedList(result.messages)];
   });
-  const list =
-    contacts.length === 0
-      ? h('p', { class: 'empty', id: 'phonebook-empty' }, 'The phonebook is empty.')
-      : h(
-          'table',
-          { id: 'phonebook' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Number'))),
-          h('tbody', {}, contacts.map((c) => h('tr', {}, h('td', {}, c.name), h('td', {}, c.number)))),
-        );
   replace(
     ctx.view,
     h('h1', {}, 'Phonebook'),
-    h('section', {}, list, h('p', {}, h('a', { href: '/api/phonebook/export', download: 'phonebook.csv' }, 'Export as CSV'))),
-    h('section', {}, h('h2', {}, 'Import'), h('p', {}, 'An import replaces the whole phonebook.'), form),
+    h('section', {}, list, h('p', {}, h('a', { href: '/api/phonebook/export', download: 'phonebook.csv', id: 'phonebook-export' }, 'Export as CSV'))),
+    h(
+      'section',
+      {},
+      h('h2', {}, 'Import'),
+      h('p', {}, 'An import replaces the whole phonebook. A CSV file needs a header row naming a name column and number columns (Office, Mobile, Other …); a Yealink remote phonebook or local contact file (XML) is read as the phone reads it. Contacts that cannot be imported are listed with their line.'),
+      form,
+    ),
   );
 }

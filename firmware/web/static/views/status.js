@@ -42,12 +42,23 @@ function callsTable(calls) {
   if (calls.length === 0) return h('p', { class: 'empty' }, 'No calls in progress.');
   return h(
     'table',
-    {},
-    h('thead', {}, h('tr', {}, h('th', {}, 'Account'), h('th', {}, 'Direction'), h('th', {}, 'Other party'), h('th', {}, 'State'), h('th', {}, 'Duration'))),
+    { id: 'status-calls' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Account'), h('th', {}, 'Direction'), h('th', {}, 'Other party'), h('th', {}, 'State'), h('th', {}, 'Codec'), h('th', {}, 'Duration'))),
     h(
       'tbody',
       {},
-      calls.map((c) => h('tr', {}, h('td', {}, c.account), h('td', {}, c.direction), h('td', {}, c.remote), h('td', {}, c.state), h('td', {}, duration(c.durationSeconds)))),
+      calls.map((c) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, c.account),
+          h('td', {}, c.direction),
+          h('td', {}, c.remote),
+          h('td', {}, c.state),
+          h('td', {}, c.codec ? `${c.codec}${c.secure ? ' (SRTP)' : ''}` : '—'),
+          h('td', {}, c.durationSeconds === undefined ? '—' : duration(c.durationSeconds)),
+        ),
+      ),
     ),
   );
 }
