@@ -15,7 +15,7 @@ import { phoneConsoleTarget } from './phone/console-target.js';
 import { startConsole, type RunningConsole } from './console/console-server.js';
 import { mediaDevicesFor } from '../boards/media-devices.js';
 import { MediaClient } from './media/engine/media-client.js';
-import { mediaAnswerer } from './phone/calls/media-answer.js';
+import { mediaAdapter } from './phone/calls/media-adapter.js';
 import { createDefaultCodecRegistry } from './media/codecs/default-registry.js';
 import { ConfigRuntime } from './config/config-runtime.js';
 import { TONE_COUNTRY_NAMES } from './config/schema.js';
@@ -31,6 +31,9 @@ import type { PhoneConfig } from './config/view.js';
 import { SipStack } from './sip/sip-stack.js';
 import { phoneSip } from './sip/phone-adapter.js';
 import { USER_AGENT } from './version.js';
+import { CallHistory, Phonebook } from './phone/directory/index.js';
+import { checkSetting, type SettingEntry } from './config/setting-entry.js';
+import { RING_TONES } from './media/tones/ring-tones.js';
 
 /** An error whose message is the whole story: printed alone, no stack trace. */
 class StartError extends Error {}
@@ -131,18 +134,27 @@ async function run(options: CliOptions): Promise<void> {
   config.onChange((next) => sip?.applyConfig(next.view));
   const sipView = sip ? phoneSip(sip, clock) : undefined;
   const media = await startMedia(known, options, say, logger.child('media'));
+  const rtpAddress = sip?.transport.localEndpoint('udp').host ?? options.sipAddress ?? '127.0.0.1';
+  const directoryLog = { warn: (line: string) => say(line) };
+  const history = await CallHistory.open({ dataDir: options.dataDir, clock, log: directoryLog });
+  const phonebook = await Phonebook.open({ dataDir: options.dataDir, clock, log: directoryLog });
+  for (const message of [history.loadMessage, phonebook.loadMessage]) if (message) say(message);
   const phone = new Phone(hw, {
+    history,
+    phonebook,
+    ringTones: Object.keys(RING_TONES),
+    directIpAllowed: () => config.current().view.features.directIpCall,
+    setSettings: (entries) => config.applyLocal(settingEntries(entries)),
     ...(sipView ? { sip: sipView } : {}),
     address: () => sip?.transport.localEndpoint('udp').host ?? 'no network',
-    autoAnswer: (call) => {
-      const view = config.current().view;
-      return (call.intercom && view.calls.intercomAllowed) || view.accounts.some((a) => a.index === call.accountIndex && a.autoAnswer);
-    },
+    calls: () => config.current().view.calls,
+    account: (index) => config.current().view.accounts.find((a) => a.index === index),
+    log: say,
     ...(media
       ? {
-          media: mediaAnswerer({
+          media: mediaAdapter({
             media,
-            address: sip?.transport.localEndpoint('udp').host ?? options.sipAddress ?? '127.0.0.1',
+            address: rtpAddress,
             codecs: () => createDefaultCodecRegistry().list(),
             toneCountry: () => TONE_COUNTRY_NAMES[String(config.current().get('voice.tone.country'))] ?? 'us',
             log: say,
@@ -167,6 +179,8 @@ async function run(options: CliOptions): Promise<void> {
       await running.console?.close();
       await services.management?.stop();
       await phone.dispose();
+      await history.dispose();
+      await phonebook.dispose();
       await sip?.stop();
       await media?.close();
       await hw.dispose();
@@ -202,6 +216,9 @@ async function run(options: CliOptions): Promise<void> {
     logLines: () => ring.records().map(formatLine),
     // A reboot of the firmware: stop cleanly; the service manager (systemd) starts it again.
     reboot: () => Promise.resolve(quit()),
+    history,
+    phonebook,
+    calls: () => phone.status().calls,
   });
   services.management = management;
   await management.start();
@@ -223,6 +240,15 @@ async function run(options: CliOptions): Promise<void> {
   });
   running.console = consoleHandle;
   if (spec.kind === 'tcp') console.error(`deskphone: console on tcp:${spec.host}:${consoleHandle.port ?? spec.port}`);
+}
+
+/** Settings the phone's menus change, checked as a line of a .cfg file would be. */
+function settingEntries(entries: Readonly<Record<string, string>>): SettingEntry[] {
+  return Object.entries(entries).map(([key, value]) => {
+    const checked = checkSetting(key, value);
+    if (!checked.ok) throw new Error(checked.message);
+    return checked.entry;
+  });
 }
 
 function explain(e: unknown): string {

@@ -12,6 +12,7 @@
  * with DNS-NAPTR means "perform the DNS NAPTR and SRV queries").
  * Here the placeholders are written {N} (account, 1..6) and {M} (server, 1..2).
  */
+import { RING_TONES, RINGER_VOLUME_MAX } from '../media/tones/ring-tones.js';
 
 /** What a change of the setting needs before it takes effect, weakest first. */
 export type Applies = 'live' | 'reregister' | 'restart-sip' | 'reboot';
@@ -198,6 +199,11 @@ export const TONE_COUNTRY_NAMES: Readonly<Record<string, 'us' | 'uk' | 'de' | 'f
 const TONE_COUNTRY: StringFormat = {
   description: `one of ${Object.keys(TONE_COUNTRY_NAMES).join(', ')}`,
   test: (value) => Object.hasOwn(TONE_COUNTRY_NAMES, value),
+};
+
+const RING_TONE: StringFormat = {
+  description: `one of ${Object.keys(RING_TONES).join(', ')}`,
+  test: (value) => Object.hasOwn(RING_TONES, value),
 };
 
 const TIME_ZONE: StringFormat = {
@@ -537,6 +543,19 @@ export const SETTINGS = [
     type: text(),
     applies: 'live',
     description: 'Numbers dialed at once when typed, comma-separated digit-map patterns (e.g. 911,1xx).',
+  },
+  {
+    // Yealink names ring files (Ring1.wav …); this phone's ring tones are synthesised, by name.
+    key: 'phone_setting.ring_type',
+    type: { kind: 'string', default: 'us-warble', format: RING_TONE },
+    applies: 'live',
+    description: 'Ring tone of incoming calls.',
+  },
+  {
+    key: 'phone_setting.ring_volume',
+    type: int(0, RINGER_VOLUME_MAX, 7),
+    applies: 'live',
+    description: 'Ringer volume, 0 (silent) to 10 (3 dB a step).',
   },
   {
     key: 'voice.tone.country',

@@ -68,6 +68,9 @@ export interface CallsConfig {
     readonly noAnswer: ForwardRule & { readonly timeoutS: number };
   };
   readonly acceptRefer: boolean;
+  readonly ringTone: string;
+  /** 0 … 10 (RINGER_VOLUME_MAX). */
+  readonly ringVolume: number;
   readonly interDigitS: number;
   readonly keyAsSend: KeyAsSend;
   readonly dialPlan: {
@@ -185,6 +188,8 @@ function callsConfig(value: TypedGetter): CallsConfig {
       },
     },
     acceptRefer: value('features.accept_refer'),
+    ringTone: value('phone_setting.ring_type'),
+    ringVolume: value('phone_setting.ring_volume'),
     interDigitS: value('phone_setting.inter_digit_time'),
     keyAsSend: choiceName(KEY_AS_SEND_CHOICES, value('features.key_as_send')),
     dialPlan: {

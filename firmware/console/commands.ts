@@ -21,7 +21,7 @@ export interface ConsoleTarget {
   quit(): Promise<void>;
 }
 
-export const CALL_COMMANDS = ['dial', 'answer', 'hangup', 'hold', 'resume', 'transfer'] as const;
+export const CALL_COMMANDS = ['dial', 'answer', 'hangup', 'hold', 'resume', 'transfer', 'conference', 'dtmf', 'swap', 'redial'] as const;
 export type CallCommandName = (typeof CALL_COMMANDS)[number];
 
 /** A failure the console reports as `ERR <message>`; anything else thrown is a bug, reported as `ERR internal: …`. */
@@ -42,7 +42,10 @@ export const HELP_LINES: readonly string[] = [
   'lcd                   print the display, one line per row',
   'leds                  print each LED and what it shows',
   'state                 print the phone state as one JSON line',
-  'dial <number-or-uri>  answer  hangup  hold  resume  transfer <target>',
+  'dial <number-or-uri>  call a number, a name (at the account\'s server) or a sip: URI',
+  'answer  hangup  hold  resume  swap  redial  conference',
+  'transfer <target>     blind transfer; with no target: attended, to the consultation call',
+  'dtmf <digits>         send DTMF in the call (account.N.dtmf.type)',
   'trace on|off          capture SIP to a pcap file in the data directory',
   'quit                  stop the phone',
 ];
@@ -91,7 +94,7 @@ export async function runCommand(line: string, target: ConsoleTarget): Promise<C
       default:
         if (isCallCommand(name)) {
           if (name === 'dial') requireArgument(name, argument, 'number-or-uri');
-          if (name === 'transfer') requireArgument(name, argument, 'target');
+          if (name === 'dtmf') requireArgument(name, argument, 'digits');
           return { output: await target.callCommand(name, argument) };
         }
         throw new CommandError(name === '' ? 'empty command' : `unknown command "${name}" (try help)`);

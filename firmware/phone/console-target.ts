@@ -8,6 +8,32 @@ import type { PhoneHardware } from '../hardware.js';
 import { parseKeyName, parseKeySequence } from '../../drivers/keypad/key-names.js';
 import type { Phone } from './phone.js';
 
+/** The call commands; each resolves once the phone has done its part (the re-INVITE answered, the INVITE sent …). */
+async function runCallCommand(phone: Phone, name: CallCommandName, argument: string): Promise<void> {
+  switch (name) {
+    case 'dial':
+      return phone.dial(argument);
+    case 'answer':
+      return phone.answer();
+    case 'hangup':
+      return phone.hangup();
+    case 'hold':
+      return phone.hold();
+    case 'resume':
+      return phone.resume();
+    case 'swap':
+      return phone.swap();
+    case 'redial':
+      return phone.redial();
+    case 'transfer':
+      return phone.transfer(argument === '' ? undefined : argument);
+    case 'conference':
+      return phone.conference();
+    case 'dtmf':
+      return phone.dtmf(argument);
+  }
+}
+
 export function phoneConsoleTarget(
   phone: Phone,
   hw: PhoneHardware,
@@ -37,11 +63,9 @@ export function phoneConsoleTarget(
     },
     ledLines: () => [...hw.leds.entries()].map(([name, led]) => `${name} ${led.showing}`),
     state: () => ({ ...phone.status(), leds: Object.fromEntries([...hw.leds].map(([n, l]) => [n, l.showing])) }),
-    async callCommand(name: CallCommandName): Promise<string[]> {
+    async callCommand(name: CallCommandName, argument: string): Promise<string[]> {
       try {
-        if (name === 'answer') await phone.answer();
-        else if (name === 'hangup') phone.hangup();
-        else throw new CommandError('not supported yet');
+        await runCallCommand(phone, name, argument);
       } catch (e) {
         if (e instanceof CommandError) throw e;
         throw new CommandError(e instanceof Error ? e.message : String(e));

@@ -1,26 +1,13 @@
 /**
- * What the phone UI needs from the media side for a call: answer an SDP
- * offer with a running audio stream, and end it. The media adapter
- * (firmware/phone/calls/media-answer.ts) implements it over the media
+ * What the phone needs from the media side: call streams (CallMedia opens
+ * them through `streams`), call-progress tones, the ringer, mute, volume,
+ * DTMF, the conference mix, and each stream's figures. The media adapter
+ * (firmware/phone/calls/media-adapter.ts) implements it over the media
  * worker; UI tests can use a fake.
  */
-export type AnswerOutcome =
-  | {
-      readonly ok: true;
-      /** Our SDP answer, for the 200 OK. */
-      readonly sdp: string;
-      /** What the connected screen shows: "G722", "opus" … */
-      readonly codec: string;
-      /** Wideband (16 kHz audio or more): the HD mark. */
-      readonly wideband: boolean;
-      /** The media is SRTP (RTP/SAVP with SDES keys). */
-      readonly secure: boolean;
-      /** The latest figures of the call's stream (for `state`), once the engine reported them. */
-      stats(): CallMediaStats | undefined;
-      /** Stops the call's audio. */
-      stop(): Promise<void>;
-    }
-  | { readonly ok: false; readonly status: number; readonly reason: string };
+import type { CodecDescriptor } from '../media/codecs/codec.js';
+import type { SrtpMode } from '../media/sdp/index.js';
+import type { StreamControl } from './calls/call-media.js';
 
 export interface CallMediaStats {
   readonly codec: string;
@@ -38,9 +25,23 @@ export interface CallMediaStats {
 export type ProgressTone = 'dial' | 'ringback' | 'busy' | 'congestion' | 'callWaiting' | 'confirmation' | 'stutter';
 
 export interface PhoneMedia {
-  answer(offerSdp: string, callId: string): Promise<AnswerOutcome>;
+  readonly streams: StreamControl;
+  /** Our RTP address, as SIP advertises it. */
+  readonly address: string;
+  /** Most preferred first. */
+  codecs(): readonly CodecDescriptor[];
+  srtp(): SrtpMode;
   /** Plays a call-progress tone of the configured country; undefined stops it. */
   tone(tone: ProgressTone | undefined): void;
-  /** The ringer. */
-  ring(on: boolean): void;
+  /** The ringer: a ring tone by name (phone_setting.ring_type) at a volume 0 … 10. */
+  ring(on: boolean, tone?: string, volume?: number): void;
+  mute(muted: boolean): void;
+  /** Playback gain, dB. */
+  volume(gainDb: number): void;
+  sendDtmf(streamId: string, digits: string, method: 'rfc4733' | 'inband'): Promise<void>;
+  mix(streamIds: readonly string[]): Promise<void>;
+  /** The latest figures of a stream, once the engine reported them. */
+  stats(streamId: string): CallMediaStats | undefined;
+  /** DTMF digits the peer sent in a stream (RFC 4733 events). */
+  onDtmf(listener: (streamId: string, digit: string) => void): () => void;
 }

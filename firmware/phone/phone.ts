@@ -1,8 +1,13 @@
 /**
- * The phone skeleton: boots the display, shows the idle screen (time,
- * service state), and a dialing screen with the digits typed after going
- * off-hook. The full UI state machine comes with the calls work; this proves
- * the chain key → scanner → UI → LCD driver → I2C.
+ * The phone as a person uses it: keys, hook switch, LCD, LEDs and tones on
+ * top of the calls (calls/call-manager.ts). The calls decide what happens on
+ * the wire; this file decides what each key means on each screen and what
+ * the screen (ui/, layouts as data), the LEDs and the handset's tones say.
+ *
+ * Every key goes through the softkey table of the screen showing
+ * (ui/softkeys.ts): a softkey's action, OK (the screen's primary action) and
+ * Cancel (its back-out action) mean the same thing, so the console's `key`
+ * and the labels on the LCD never disagree.
  */
 import type { PhoneHardware } from '../hardware.js';
 import type { KeyEvent } from '../../drivers/keypad/matrix-scanner.js';
@@ -10,45 +15,41 @@ import type { KeyName } from '../../drivers/keypad/key-names.js';
 import type { HookState } from '../../drivers/hook/hook-switch.js';
 import type { TimerHandle } from '../../drivers/bus/clock.js';
 import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
-import { connectedScreen, dialingScreen, idleScreen, ringingScreen, statusScreen } from './screens.js';
+import type { CallsConfig, DtmfMode } from '../config/view.js';
 import { FIRMWARE_VERSION } from '../version.js';
-import type { AnswerOutcome, CallMediaStats, PhoneMedia, ProgressTone } from './phone-media.js';
-import type { AccountStatus, IncomingCallView, PhoneSip } from './phone-sip.js';
+import type { CallMediaStats, PhoneMedia, ProgressTone } from './phone-media.js';
+import type { AccountStatus, PhoneSip } from './phone-sip.js';
 import { DisplayWriter } from './display-writer.js';
+import { CallManager, type CallSummary, type HistoryEvent } from './calls/call-manager.js';
+import type { Call } from './calls/call.js';
+import { callScreenView } from './call-screens.js';
+import { dialPlanFromSettings, NumberCollector } from './dialplan/index.js';
+import { keypadSearchMatches, Menus, type MenuHost } from './menus.js';
+import { renderScreen } from './ui/render.js';
+import { softkeysFor, type SoftkeyAction } from './ui/softkeys.js';
+import type { AccountState, ForwardMode, ScreenView } from './ui/views.js';
+import type { CallHistory, Phonebook } from './directory/index.js';
 
 /*
- * Screens and allowed transitions:
- *   idle    → dialing   off-hook, or a dial key pressed on-hook (pre-dial)
- *   idle    → ringing   a call comes in
- *   dialing → idle      on-hook; Cancel while on-hook
- *   dialing → dialing   digits typed or deleted
- *   dialing → ringing   a call comes in while pre-dialing on-hook
- *   ringing → idle      the call is rejected, cancelled or fails (on-hook)
- *   ringing → dialing   the same, with the handset lifted
- *   ringing → connected answered: handset lifted, OK / Answer, or the console
- *   connected → idle    either side hangs up (handset on the hook)
- *   connected → dialing the far end hangs up while the handset is lifted
- *   idle    → status    the Menu softkey
- *   status  → idle      Menu, OK or Cancel
- *   status  → dialing   off-hook or a dial key
- *   status  → ringing   a call comes in
+ * UI modes without a call on screen, and allowed transitions:
+ *   idle     → dialing   off-hook, a dial key (pre-dial), New on a held call
+ *   idle     → menu      Menu, Hist or Fwd softkeys;  menu → idle  Back from the root menu
+ *   dialing  → idle      on-hook, Exit, the number dialed
+ *   idle     → transfer  Xfer on a call;  transfer → idle  Back, or the transfer sent
+ * The call screens (ringing, calling, connected, held, two calls, consult,
+ * conference) are derived from the calls whenever the mode is idle.
  */
-export type Screen = 'idle' | 'dialing' | 'ringing' | 'connected' | 'status';
+export type UiMode = 'idle' | 'dialing' | 'menu' | 'transfer';
 
-const ALLOWED: Readonly<Record<Screen, readonly Screen[]>> = {
-  idle: ['dialing', 'ringing', 'status'],
-  status: ['idle', 'dialing', 'ringing'],
-  dialing: ['idle', 'dialing', 'ringing'],
-  ringing: ['idle', 'dialing', 'connected'],
-  connected: ['idle', 'dialing'],
+const MODES: Readonly<Record<UiMode, readonly UiMode[]>> = {
+  idle: ['dialing', 'menu', 'transfer'],
+  dialing: ['idle', 'transfer'],
+  menu: ['idle', 'dialing'],
+  transfer: ['idle', 'dialing'],
 };
 
-interface ActiveCall {
-  readonly view: IncomingCallView;
-  state: 'ringing' | 'answering' | 'connected';
-  media?: Extract<AnswerOutcome, { ok: true }>;
-  connectedAt?: number;
-}
+/** What `state` calls the screen: the view's kind, with 'status' kept for the menus' status pages. */
+export type Screen = ScreenView['kind'];
 
 const DIAL_KEYS: ReadonlyMap<KeyName, string> = new Map([
   ...[...'0123456789'].map((d) => [d as KeyName, d] as const),
@@ -56,8 +57,13 @@ const DIAL_KEYS: ReadonlyMap<KeyName, string> = new Map([
   ['pound', '#'],
 ]);
 
-/** The longest number a person may type: E.164 allows 15 digits; SIP URIs typed as digits get some room. */
 const MAX_DIGITS = 32;
+const VOLUME_STEP_DB = 3;
+const SOFTKEYS: readonly KeyName[] = ['soft1', 'soft2', 'soft3', 'soft4'];
+/** OK does the screen's main action; these are the actions it may mean, first found wins. */
+const PRIMARY: readonly SoftkeyAction[] = ['send', 'answer', 'select', 'dial', 'save', 'blind-transfer', 'complete-transfer'];
+/** Cancel backs out; these are the actions it may mean. */
+const BACK_OUT: readonly SoftkeyAction[] = ['reject', 'end', 'exit', 'back', 'cancel'];
 
 export interface PhoneStatus {
   readonly board: string;
@@ -66,8 +72,11 @@ export interface PhoneStatus {
   readonly digits: string;
   readonly service: string;
   readonly accounts: readonly AccountStatus[];
+  readonly calls: readonly CallSummary[];
+  /** The call in focus, as before the calls work (kept for scripts that read it). */
   readonly call: {
-    readonly state: 'ringing' | 'answering' | 'connected';
+    readonly id: string;
+    readonly state: string;
     readonly from: string;
     readonly fromName: string;
     readonly codec?: string;
@@ -75,56 +84,166 @@ export interface PhoneStatus {
     readonly durationS?: number;
     readonly media?: CallMediaStats;
   } | null;
+  readonly muted: boolean;
+  readonly dnd: boolean;
+  readonly missedCalls: number;
+  readonly dtmfReceived: string;
   readonly problems: readonly string[];
 }
 
 export interface PhoneOptions {
   /** Wall-clock time for the idle screen (the monotonic Clock has no date). */
   readonly now?: () => Date;
-  /** The SIP side; without it the phone has no service. */
   readonly sip?: PhoneSip;
-  /** The audio side; without it calls can ring but not be answered. */
   readonly media?: PhoneMedia;
-  /** Whether to answer this call at once on the speaker (account.N.auto_answer, intercom). */
-  readonly autoAnswer?: (call: IncomingCallView) => boolean;
-  /** The address the phone is reached at, for the status screen. */
+  /** The address the phone is reached at, for the network page. */
   readonly address?: () => string;
+  /** The calls settings in force (features.*, forward.*, call_waiting.*, dialplan.*). */
+  readonly calls?: () => CallsConfig;
+  /** features.direct_ip_call_enable. */
+  readonly directIpAllowed?: () => boolean;
+  /** Per account: DTMF method and auto-answer. */
+  readonly account?: (index: number) => { readonly dtmf: DtmfMode; readonly autoAnswer: boolean } | undefined;
+  readonly history?: CallHistory;
+  readonly phonebook?: Phonebook;
+  /** Stores settings changed from the menus (key → .cfg value) in the local layer. */
+  readonly setSettings?: (entries: Readonly<Record<string, string>>) => Promise<void>;
+  readonly ringTones?: readonly string[];
+  readonly log?: (line: string) => void;
+}
+
+export const DEFAULT_CALLS_CONFIG: CallsConfig = {
+  intercomAllowed: true,
+  holdMode: 'sendonly',
+  dnd: false,
+  dndRefuseCode: 486,
+  rejectCode: 486,
+  callWaiting: true,
+  callWaitingTone: true,
+  forward: {
+    always: { enabled: false, target: '' },
+    busy: { enabled: false, target: '' },
+    noAnswer: { enabled: false, target: '', timeoutS: 12 },
+  },
+  acceptRefer: true,
+  ringTone: 'us-warble',
+  ringVolume: 7,
+  interDigitS: 4,
+  keyAsSend: 'pound',
+  dialPlan: { digitMap: undefined, replaceRules: '', dialNowRules: '' },
+};
+
+function accountState(a: AccountStatus | undefined): AccountState {
+  if (!a) return 'none';
+  if (a.registered) return 'registered';
+  return a.state === 'failed' ? 'failed' : 'registering';
+}
+
+function forwardModeOf(c: CallsConfig): { mode: ForwardMode; target: string } {
+  if (c.forward.always.enabled) return { mode: 'always', target: c.forward.always.target };
+  if (c.forward.busy.enabled) return { mode: 'busy', target: c.forward.busy.target };
+  if (c.forward.noAnswer.enabled) return { mode: 'no-answer', target: c.forward.noAnswer.target };
+  return { mode: 'off', target: '' };
 }
 
 export class Phone {
-  private screen: Screen = 'idle';
-  private digits = '';
-  private call: ActiveCall | undefined;
-  private callTimer: TimerHandle | undefined;
-  /** The call-progress tone playing now, so the engine is told only of changes. */
+  private mode: UiMode = 'idle';
+  private collector: NumberCollector | undefined;
+  private transferDigits = '';
+  private readonly calls: CallManager | undefined;
+  private readonly menus: Menus;
   private playingTone: ProgressTone | undefined;
+  private ringing = false;
+  private ringerSilenced = false;
+  private muted = false;
+  private volumeDb = 0;
+  private dtmfReceived = '';
+  private callTimer: TimerHandle | undefined;
   private readonly media: PhoneMedia | undefined;
   private readonly address: () => string;
-  /** Parts that failed at start but did not stop the phone, for `state` and the status page. */
+  private readonly config: () => CallsConfig;
+  private readonly log: (line: string) => void;
   private readonly problems: string[] = [];
   private readonly sip: PhoneSip | undefined;
   private readonly writer: DisplayWriter;
   private readonly unsubscribe: Array<() => void> = [];
   private minuteTimer: TimerHandle | undefined;
   private readonly now: () => Date;
-  private readonly autoAnswer: (call: IncomingCallView) => boolean;
 
   constructor(
     private readonly hw: PhoneHardware,
-    options: PhoneOptions = {},
+    private readonly options: PhoneOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
     this.sip = options.sip;
     this.media = options.media;
     this.address = options.address ?? (() => 'unknown');
-    this.autoAnswer = options.autoAnswer ?? (() => false);
+    this.config = options.calls ?? (() => DEFAULT_CALLS_CONFIG);
+    this.log = options.log ?? ((line) => console.error(`deskphone: ${line}`));
     this.writer = new DisplayWriter(hw.display);
+    const media = this.media;
+    if (this.sip) {
+      this.calls = new CallManager({
+        sip: this.sip,
+        clock: hw.clock,
+        media: media ? () => ({ streams: media.streams, address: media.address, codecs: media.codecs(), srtp: media.srtp() }) : undefined,
+        config: this.config,
+        account: options.account ?? (() => undefined),
+        sendDtmf: (id, digits, method) => media?.sendDtmf(id, digits, method) ?? Promise.reject(new Error('no audio path')),
+        mix: (ids) => media?.mix(ids) ?? Promise.resolve(),
+        log: this.log,
+        history: (event) => this.recordHistory(event),
+        lookupName: (number) => options.phonebook?.lookup(number)?.contact.name,
+      });
+    }
+    this.menus = new Menus(this.menuHost());
   }
 
-  /** The idle screen's service line: the first registered account's label, else "No service". */
-  private get service(): string {
-    const registered = this.sip?.accounts().find((a) => a.registered);
-    return registered ? registered.label || registered.uri.replace(/^sips?:/, '') : 'No service';
+  private menuHost(): MenuHost {
+    const o = this.options;
+    return {
+      history: (direction) => o.history?.entries(direction) ?? [],
+      markMissedSeen: () => o.history?.markMissedSeen(),
+      contacts: (search) =>
+        (o.phonebook?.contacts() ?? [])
+          .filter((c) => keypadSearchMatches(search, c.name, c.numbers.map((n) => n.number)))
+          .flatMap((c) => (c.numbers[0] ? [{ name: c.name, number: c.numbers[0].number }] : [])),
+      dnd: () => this.config().dnd,
+      forward: () => forwardModeOf(this.config()),
+      setSettings: (entries) => (o.setSettings ? o.setSettings(entries) : Promise.reject(new Error('settings cannot be stored on this phone'))),
+      ringTones: () => o.ringTones ?? [],
+      ringTone: () => this.config().ringTone,
+      previewRingTone: (name) => this.media?.ring(name !== undefined, name, this.config().ringVolume),
+      ringVolume: () => ({ level: this.config().ringVolume, max: 10 }),
+      network: () => ({ firmware: FIRMWARE_VERSION, dhcp: undefined, address: this.address(), gateway: '' }),
+      accounts: () => this.sip?.accounts() ?? [],
+      dial: (number) => this.act(() => this.dial(number)),
+      now: () => this.now(),
+    };
+  }
+
+  private recordHistory(event: HistoryEvent): void {
+    const history = this.options.history;
+    if (!history) return;
+    try {
+      const startedAt = new Date(this.now().getTime() - (this.hw.clock.now() - event.startedAt));
+      history.add({
+        direction: event.direction,
+        remoteUri: event.remote.uri,
+        remoteName: event.remote.name,
+        number: event.remote.number,
+        startedAt: startedAt.toISOString(),
+        durationS: event.durationS,
+        line: event.accountIndex,
+      });
+    } catch (e) {
+      this.log(`history: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private get service(): AccountStatus | undefined {
+    const accounts = this.sip?.accounts() ?? [];
+    return accounts.find((a) => a.registered) ?? accounts[0];
   }
 
   async start(): Promise<void> {
@@ -142,11 +261,17 @@ export class Phone {
     }
     this.unsubscribe.push(this.hw.onKey((e) => this.onKey(e)));
     this.unsubscribe.push(this.hw.onHook((s) => this.onHook(s)));
-    if (this.sip) {
-      this.unsubscribe.push(this.sip.onAccountsChanged(() => this.screen === 'idle' && this.render()));
-      this.unsubscribe.push(this.sip.onIncomingCall((call) => this.onIncomingCall(call)));
+    if (this.sip) this.unsubscribe.push(this.sip.onAccountsChanged(() => this.render()));
+    if (this.calls) this.unsubscribe.push(this.calls.onChange(() => this.onCallsChanged()));
+    if (this.options.history) this.unsubscribe.push(this.options.history.changes.on(() => this.render()));
+    if (this.media) {
+      this.unsubscribe.push(
+        this.media.onDtmf((_id, digit) => {
+          this.dtmfReceived = (this.dtmfReceived + digit).slice(-MAX_DIGITS);
+        }),
+      );
     }
-    if (this.hw.hookState() === 'off-hook') this.transition('dialing');
+    if (this.hw.hookState() === 'off-hook') this.startDialing(false);
     this.render();
     this.scheduleMinuteTick();
     await this.settled();
@@ -157,219 +282,538 @@ export class Phone {
     return this.writer.settled();
   }
 
+  private get liveCalls(): Call[] {
+    return (this.calls?.calls ?? []).filter((c) => !c.ended);
+  }
+
+  /** The screen showing now, as a view for the layouts. */
+  view(): ScreenView {
+    if (this.mode === 'menu') {
+      const menu = this.menus.view();
+      if (menu) return menu;
+    }
+    const focus = this.calls?.focus;
+    if (this.mode === 'transfer' && focus) return { kind: 'transfer-entry', remote: { name: focus.remote.name, number: focus.remote.number }, target: this.transferDigits };
+    if (this.mode === 'dialing') {
+      const c = this.collector?.view();
+      const digits = c?.digits ?? '';
+      const match = digits === '' ? '' : this.matchOf(digits);
+      const dialing: ScreenView = { kind: 'dialing', digits, offHook: this.hw.hookState() === 'off-hook', match };
+      return c?.state === 'refused' ? { kind: 'message', text: 'Not a valid number', under: dialing } : dialing;
+    }
+    const calls = callScreenView({
+      live: this.liveCalls,
+      focus,
+      nowMs: this.hw.clock.now(),
+      muted: this.muted,
+      lineLabel: (i) => this.sip?.accounts().find((a) => a.index === i)?.label ?? '',
+    });
+    if (calls) return calls;
+    const idle = this.idleView();
+    // The last call's failure stays on screen a moment (Busy, Not found …).
+    const ended = this.calls?.calls.find((c) => c.ended && c.notice !== undefined);
+    return ended?.notice !== undefined ? { kind: 'message', text: ended.notice, under: idle } : idle;
+  }
+
+  private idleView(): ScreenView {
+    const account = this.service;
+    const cfg = this.config();
+    return {
+      kind: 'idle',
+      now: this.now(),
+      account: account?.label ?? '',
+      accountState: accountState(account),
+      missedCalls: this.options.history?.missedUnseen ?? 0,
+      newVoicemail: 0,
+      dnd: cfg.dnd,
+      forward: forwardModeOf(cfg).mode !== 'off',
+      mute: this.muted,
+    };
+  }
+
+  /** The contact whose number the typed digits are: the dialing screen's hint. */
+  private matchOf(digits: string): string {
+    const match = this.options.phonebook?.lookup(digits);
+    return match && match.number.number.replace(/[^0-9*#+]/g, '') === digits ? match.contact.name : '';
+  }
+
   status(): PhoneStatus {
+    const focus = this.calls?.focus;
+    const stats = focus?.media ? this.media?.stats(focus.media.streamId) : undefined;
+    const audio = focus?.media?.audio;
     return {
       board: this.hw.boardName,
-      screen: this.screen,
+      screen: this.screenName(),
       hook: this.hw.hookState() === 'off-hook' ? 'off' : 'on',
-      digits: this.digits,
-      service: this.service,
+      digits: this.collector?.view().digits ?? this.transferDigits,
+      service: this.service?.registered ? this.service.label : 'No service',
       accounts: this.sip?.accounts() ?? [],
-      call: this.call
+      calls: this.calls?.summary() ?? [],
+      call: focus
         ? {
-            state: this.call.state,
-            from: this.call.view.callerUri,
-            fromName: this.call.view.callerName,
-            ...(this.call.media ? { codec: this.call.media.codec, secure: this.call.media.secure } : {}),
-            ...(this.call.media?.stats() ? { media: this.call.media.stats() } : {}),
-            ...(this.call.connectedAt === undefined ? {} : { durationS: Math.floor((this.hw.clock.now() - this.call.connectedAt) / 1000) }),
+            id: focus.id,
+            state: focus.state,
+            from: focus.remote.uri,
+            fromName: focus.remote.name,
+            ...(audio ? { codec: audio.codec, secure: audio.secure } : {}),
+            ...(stats ? { media: stats } : {}),
+            ...(focus.connectedAt === undefined ? {} : { durationS: Math.floor((this.hw.clock.now() - focus.connectedAt) / 1000) }),
           }
         : null,
+      muted: this.muted,
+      dnd: this.config().dnd,
+      missedCalls: this.options.history?.missedUnseen ?? 0,
+      dtmfReceived: this.dtmfReceived,
       problems: [...this.problems],
     };
   }
 
-  /** Answers the ringing call (the console's `answer`, the handset, OK). */
-  async answer(): Promise<void> {
-    const call = this.call;
-    if (!call || call.state !== 'ringing') throw new Error('no call is ringing');
-    if (!this.media) throw new Error('this phone has no audio path to answer with');
-    const offer = call.view.offerSdp;
-    if (offer === undefined) throw new Error('the INVITE carried no SDP offer: answering with our own offer is not supported yet');
-    call.state = 'answering';
-    this.media.ring(false);
-    const outcome = await this.media.answer(offer, call.view.callId);
-    if (this.call !== call) {
-      // The caller gave up while the stream opened.
-      if (outcome.ok) await outcome.stop();
-      return;
-    }
-    if (!outcome.ok) {
-      call.view.reject(outcome.status);
-      throw new Error(`cannot answer: ${outcome.reason}`);
-    }
-    call.media = outcome;
-    call.view.accept(outcome.sdp);
-    call.state = 'connected';
-    call.connectedAt = this.hw.clock.now();
-    this.hw.leds.get('line')?.on();
-    this.transition('connected');
-    this.render();
-    this.tickCallTimer();
+  /** The screen's name in `state`: the view's kind, a message reported as the screen under it. */
+  private screenName(): Screen {
+    let v = this.view();
+    while (v.kind === 'message') v = v.under;
+    return v.kind;
   }
 
-  /** Ends the call: BYE when connected, 486 when still ringing. */
+  private requireCalls(): CallManager {
+    if (!this.calls) throw new Error('this phone has no SIP service');
+    return this.calls;
+  }
+
+  // ——— actions (the console's and the keys') ———
+
+  /** Dials `target` (a number, a name or a URI), through the dial plan's replace rules when it is digits. */
+  async dial(target: string): Promise<void> {
+    this.stopDialing();
+    this.render();
+    await this.requireCalls().dial(target);
+  }
+
+  async answer(): Promise<void> {
+    await this.requireCalls().answer();
+  }
+
   hangup(): void {
-    const call = this.call;
-    if (!call) throw new Error('no call to hang up');
-    if (call.state === 'ringing') call.view.reject(486);
-    else call.view.hangup();
+    this.requireCalls().hangup();
+  }
+
+  hold(): Promise<void> {
+    return this.requireCalls().hold();
+  }
+
+  resume(): Promise<void> {
+    return this.requireCalls().resume();
+  }
+
+  swap(): Promise<void> {
+    return this.requireCalls().swap();
+  }
+
+  async redial(): Promise<void> {
+    await this.requireCalls().redial();
+  }
+
+  transfer(target?: string): Promise<void> {
+    return this.requireCalls().transfer(target);
+  }
+
+  conference(): Promise<void> {
+    return this.requireCalls().conference();
+  }
+
+  dtmf(digits: string): Promise<void> {
+    return this.requireCalls().dtmf(digits);
   }
 
   async dispose(): Promise<void> {
     this.hw.clock.clearTimer(this.minuteTimer);
     this.hw.clock.clearTimer(this.callTimer);
+    this.collector?.dispose();
     for (const off of this.unsubscribe) off();
+    this.calls?.dispose();
     await this.writer.settled();
   }
 
-  private transition(next: Screen): void {
-    if (!ALLOWED[this.screen].includes(next)) throw new Error(`phone: illegal screen change ${this.screen} → ${next}`);
-    this.screen = next;
+  private setMode(next: UiMode): void {
+    if (next === this.mode) return;
+    if (!MODES[this.mode].includes(next)) throw new Error(`phone: illegal screen change ${this.mode} → ${next}`);
+    if (this.mode === 'menu') this.menus.close();
+    this.mode = next;
   }
 
-  private onIncomingCall(call: IncomingCallView): void {
-    // One line until the calls work brings call waiting: a second caller, or a
-    // caller while the handset is up and dialing, hears busy.
-    if (this.call || this.hw.hookState() === 'off-hook') {
-      call.reject(486);
-      return;
-    }
-    const active: ActiveCall = { view: call, state: 'ringing' };
-    this.call = active;
-    call.onEnd(() => {
-      if (this.call !== active) return;
-      this.call = undefined;
-      if (active.state !== 'connected') this.media?.ring(false);
-      this.hw.clock.clearTimer(this.callTimer);
-      active.media?.stop().catch((e: unknown) => console.error(`deskphone: stopping call audio: ${String(e)}`));
-      const line = this.hw.leds.get('line');
-      if (this.hw.hookState() === 'off-hook') line?.on();
-      else line?.off();
-      this.transition(this.hw.hookState() === 'off-hook' || this.digits !== '' ? 'dialing' : 'idle');
-      this.render();
+  /** The dialing screen with a fresh number collector (dial plan, send key and inter-digit time as configured). */
+  private startDialing(preDial: boolean): void {
+    this.collector?.dispose();
+    const cfg = this.config();
+    const { plan, problems } = dialPlanFromSettings(cfg.dialPlan);
+    for (const p of problems) this.log(p);
+    this.collector = new NumberCollector({
+      clock: this.hw.clock,
+      plan,
+      keyAsSend: cfg.keyAsSend,
+      longTimerMs: cfg.interDigitS * 1000,
+      directIpAllowed: this.options.directIpAllowed?.() ?? true,
+      preDial,
+      maxDigits: MAX_DIGITS,
+      dial: (number) => this.act(() => this.dial(number)),
+      onChange: () => this.render(),
     });
-    this.transition('ringing');
-    this.media?.ring(true);
-    this.hw.leds.get('line')?.blink('ringing');
+    this.setMode('dialing');
+  }
+
+  private stopDialing(): void {
+    this.collector?.dispose();
+    this.collector = undefined;
+    if (this.mode === 'dialing') this.setMode('idle');
+  }
+
+  private onCallsChanged(): void {
+    const live = this.liveCalls;
+    if (live.length === 0 && this.mode === 'transfer') this.setMode('idle');
+    if (live.some((c) => c.direction === 'incoming' && c.phase === 'ringing') && this.mode === 'menu') this.setMode('idle');
+    if (live.length === 0 && this.mode === 'idle' && this.hw.hookState() === 'off-hook' && !this.calls?.calls.some((c) => c.notice !== undefined)) {
+      this.startDialing(false);
+    }
+    if (!live.some((c) => c.direction === 'incoming' && c.phase === 'ringing')) this.ringerSilenced = false;
+    this.updateLeds();
     this.render();
-    if (this.autoAnswer(call)) this.answerFromTheDesk();
+    this.tickCallTimer();
+  }
+
+  private updateLeds(): void {
+    const line = this.hw.leds.get('line');
+    if (line) {
+      const live = this.liveCalls;
+      if (live.some((c) => c.direction === 'incoming' && c.phase === 'ringing')) line.blink('ringing');
+      else if (live.some((c) => c.state !== 'held')) line.on();
+      else if (live.length > 0) line.blink('hold');
+      else if (this.hw.hookState() === 'off-hook') line.on();
+      else line.off();
+    }
+    const message = this.hw.leds.get('message');
+    if (message) {
+      if ((this.options.history?.missedUnseen ?? 0) > 0) message.blink('messageWaiting');
+      else message.off();
+    }
   }
 
   private onHook(state: HookState): void {
-    if (this.screen === 'ringing' && state === 'off-hook') {
-      this.answerFromTheDesk();
-      return;
-    }
-    if (this.screen === 'connected' && state === 'on-hook') {
-      this.hangup();
-      return;
-    }
-    if (this.screen === 'ringing' || this.screen === 'connected') return;
-    const line = this.hw.leds.get('line');
+    const calls = this.calls;
+    const focus = calls?.focus;
+    const ringingIn = this.liveCalls.find((c) => c.direction === 'incoming' && c.phase === 'ringing');
     if (state === 'off-hook') {
-      line?.on();
-      if (this.screen === 'idle' || this.screen === 'status') this.transition('dialing');
+      if (ringingIn && !this.liveCalls.some((c) => c.phase === 'confirmed')) {
+        this.act(() => this.answer());
+        return;
+      }
+      if (this.mode === 'dialing') this.collector?.offHook();
+      else if (!focus && (this.mode === 'idle' || this.mode === 'menu')) {
+        this.setMode('idle');
+        this.startDialing(false);
+      }
     } else {
-      line?.off();
-      this.digits = '';
-      if (this.screen === 'dialing') this.transition('idle');
+      if (this.mode === 'transfer') this.setMode('idle');
+      if (this.mode === 'dialing') this.stopDialing();
+      // On-hook ends the call in the handset; a held call stays held.
+      if (focus && !focus.ended && focus.state !== 'held' && !(focus.direction === 'incoming' && focus.phase === 'ringing')) {
+        for (const c of focus.conferenced ? this.liveCalls.filter((x) => x.conferenced) : [focus]) calls?.hangup(c.id);
+      }
     }
+    this.updateLeds();
     this.render();
   }
 
   private onKey(event: KeyEvent): void {
     if (event.kind !== 'down' && event.kind !== 'repeat') return;
-    if (this.screen === 'ringing') {
-      // Reject: the Cancel key or the "Rej" softkey (486 Busy Here, as desk phones send by default).
-      if (event.key === 'cancel' || event.key === 'soft4') this.call?.view.reject(486);
-      if (event.key === 'ok' || event.key === 'soft1' || event.key === 'speaker') this.answerFromTheDesk();
-      return;
-    }
-    if (this.screen === 'connected') {
-      if (event.key === 'cancel' || event.key === 'soft4') this.hangup();
-      return;
-    }
-    if (this.screen === 'idle' && event.key === 'soft4') {
-      this.transition('status');
+    const key = event.key;
+    if (this.hardKey(key)) {
       this.render();
       return;
     }
-    if (this.screen === 'status' && (event.key === 'soft4' || event.key === 'ok' || event.key === 'cancel')) {
-      this.transition('idle');
+    const view = this.view();
+    const softkeys = softkeysFor(view);
+    const index = SOFTKEYS.indexOf(key);
+    if (index >= 0) {
+      const action = softkeys[index]?.action;
+      if (action && action !== 'none') this.act(() => this.perform(action, view));
+      return;
+    }
+    if (key === 'ok') {
+      const action = softkeys.find((s) => PRIMARY.includes(s.action))?.action;
+      if (action) this.act(() => this.perform(action, view));
+      return;
+    }
+    if (key === 'cancel') {
+      const action = [...softkeys].reverse().find((s) => BACK_OUT.includes(s.action))?.action;
+      if (action) this.act(() => this.perform(action, view));
+      return;
+    }
+    if (key === 'up' || key === 'down') {
+      if (this.mode === 'menu') this.menus.move(key === 'down' ? 1 : -1);
       this.render();
       return;
     }
-    const dialed = DIAL_KEYS.get(event.key);
-    if (dialed !== undefined) {
-      if (this.screen === 'idle' || this.screen === 'status') this.transition('dialing');
-      if (this.digits.length < MAX_DIGITS) this.digits += dialed;
-    } else if (this.screen === 'dialing' && (event.key === 'soft2' || event.key === 'left')) {
-      this.digits = this.digits.slice(0, -1);
-    } else if (this.screen === 'dialing' && (event.key === 'cancel' || event.key === 'soft4')) {
-      this.digits = '';
-      if (this.hw.hookState() === 'on-hook') this.transition('idle');
+    if (key === 'left' && this.mode === 'dialing') {
+      this.collector?.backspace();
+      return;
+    }
+    const digit = DIAL_KEYS.get(key);
+    if (digit !== undefined) this.digitKey(digit, view);
+  }
+
+  /** Keys that mean the same on every screen. True when the key was one of them. */
+  private hardKey(key: KeyName): boolean {
+    switch (key) {
+      case 'vol_up':
+      case 'vol_down':
+        this.volumeDb = Math.max(-30, Math.min(12, this.volumeDb + (key === 'vol_up' ? VOLUME_STEP_DB : -VOLUME_STEP_DB)));
+        this.media?.volume(this.volumeDb);
+        return true;
+      case 'mute':
+        this.muted = !this.muted;
+        this.media?.mute(this.muted);
+        this.hw.leds.get('mute')?.[this.muted ? 'on' : 'off']();
+        return true;
+      case 'redial':
+        if (this.liveCalls.length === 0 || this.liveCalls.every((c) => c.state === 'held')) this.act(() => this.redial());
+        return true;
+      case 'hold': {
+        const focus = this.calls?.focus;
+        if (focus?.phase === 'confirmed') this.act(() => (focus.state === 'held' ? this.requireCalls().resume(focus.id) : this.requireCalls().hold(focus.id)));
+        return true;
+      }
+      case 'transfer':
+        this.act(() => this.perform(this.liveCalls.length > 1 ? 'complete-transfer' : 'transfer', this.view()));
+        return true;
+      case 'conference':
+        this.act(() => this.perform('conference', this.view()));
+        return true;
+      case 'message':
+        this.act(() => this.perform('history', this.view()));
+        return true;
+      case 'speaker':
+      case 'headset': {
+        const view = this.view();
+        if (view.kind === 'ringing') this.act(() => this.perform('answer', view));
+        else if (this.mode === 'dialing') this.collector?.send();
+        else if (this.liveCalls.length === 0 && this.mode === 'idle') this.startDialing(false);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  private digitKey(digit: string, view: ScreenView): void {
+    const under = view.kind === 'message' ? view.under : view;
+    if (this.mode === 'menu') {
+      this.menus.type(digit);
+    } else if (this.mode === 'transfer') {
+      if (this.transferDigits.length < MAX_DIGITS) this.transferDigits += digit;
+    } else if (this.mode === 'dialing') {
+      this.collector?.press(digit);
+      return;
+    } else if (under.kind === 'connected' || under.kind === 'conference') {
+      this.act(() => this.requireCalls().dtmf(digit));
+      return;
+    } else if (this.liveCalls.length === 0) {
+      // Pre-dial on the hook, or dial with the handset up.
+      this.startDialing(this.hw.hookState() === 'on-hook');
+      this.collector?.press(digit);
+      return;
     } else {
       return;
     }
     this.render();
   }
 
-  private accountLine(): string {
-    const first = this.sip?.accounts()[0];
-    if (!first) return 'No account';
-    return `${first.label}: ${first.registered ? 'registered' : first.state}`;
+  /** What a softkey action does on the screen showing. */
+  private async perform(action: SoftkeyAction, view: ScreenView): Promise<void> {
+    const calls = this.calls;
+    const focus = calls?.focus;
+    if (this.mode === 'menu') {
+      await this.menus.act(action);
+      if (!this.menus.open) this.setMode('idle');
+      return;
+    }
+    switch (action) {
+      case 'history':
+        this.setMode('menu');
+        this.menus.openAt('history');
+        return;
+      case 'forward-settings':
+        this.setMode('menu');
+        this.menus.openAt('forward');
+        return;
+      case 'menu':
+        this.setMode('menu');
+        this.menus.openAt();
+        return;
+      case 'toggle-dnd':
+        await this.menuHost().setSettings({ 'features.dnd.enable': this.config().dnd ? '0' : '1' });
+        return;
+      case 'send':
+        this.collector?.send();
+        return;
+      case 'delete':
+        if (this.mode === 'transfer') this.transferDigits = this.transferDigits.slice(0, -1);
+        else this.collector?.backspace();
+        return;
+      case 'exit':
+        this.stopDialing();
+        if (this.hw.hookState() === 'off-hook' && this.liveCalls.length === 0) this.startDialing(false);
+        return;
+      case 'answer': {
+        const ringing = this.liveCalls.find((c) => c.direction === 'incoming' && c.phase === 'ringing');
+        await this.requireCalls().answer(ringing?.id);
+        return;
+      }
+      case 'reject': {
+        const ringing = this.liveCalls.find((c) => c.direction === 'incoming' && c.phase === 'ringing');
+        this.requireCalls().reject(ringing?.id);
+        return;
+      }
+      case 'silence':
+        this.ringerSilenced = true;
+        return;
+      case 'forward': {
+        const ringing = this.liveCalls.find((c) => c.direction === 'incoming' && c.phase === 'ringing');
+        const target = forwardModeOf(this.config()).target;
+        if (ringing?.incoming && target !== '') ringing.incoming.redirect(this.requireCalls().resolveTarget(target, ringing.accountIndex));
+        return;
+      }
+      case 'end':
+        if (view.kind === 'conference') for (const c of this.liveCalls) this.requireCalls().hangup(c.id);
+        else if (focus) this.requireCalls().hangup(focus.id);
+        return;
+      case 'hold':
+        if (view.kind === 'conference') {
+          await this.requireCalls().split();
+          return;
+        }
+        await this.requireCalls().hold();
+        return;
+      case 'resume':
+        await this.requireCalls().resume(focus?.id);
+        return;
+      case 'swap':
+        await this.requireCalls().swap();
+        return;
+      case 'split':
+        await this.requireCalls().split();
+        return;
+      case 'transfer':
+        if (this.liveCalls.length > 1) {
+          await this.requireCalls().transfer();
+          return;
+        }
+        if (focus?.phase === 'confirmed') {
+          this.transferDigits = '';
+          this.setMode('transfer');
+        }
+        return;
+      case 'complete-transfer':
+        await this.requireCalls().transfer();
+        return;
+      case 'conference':
+        if (this.liveCalls.length > 1) await this.requireCalls().conference();
+        else await this.perform('new-call', view);
+        return;
+      case 'new-call':
+        if (focus?.state === 'connected') await this.requireCalls().hold(focus.id);
+        this.startDialing(false);
+        return;
+      case 'blind-transfer': {
+        const to = this.transferDigits;
+        if (to === '') return;
+        this.transferDigits = '';
+        this.setMode('idle');
+        await this.requireCalls().transfer(to);
+        return;
+      }
+      case 'consult': {
+        const to = this.transferDigits;
+        if (to === '') return;
+        this.transferDigits = '';
+        this.setMode('idle');
+        await this.requireCalls().dial(to);
+        return;
+      }
+      case 'cancel':
+        if (this.mode === 'transfer') {
+          this.transferDigits = '';
+          this.setMode('idle');
+        } else if (view.kind === 'consult' && focus) {
+          // Back from a consultation: it ends and the held call comes back.
+          this.requireCalls().hangup(focus.id);
+          const held = this.liveCalls.find((c) => c.state === 'held');
+          if (held) await this.requireCalls().resume(held.id);
+        }
+        return;
+      default:
+        return;
+    }
   }
 
-  /** Dial tone while the handset is up and nothing is dialed yet; silence otherwise. */
-  private updateTone(): void {
-    const wanted: ProgressTone | undefined =
-      this.screen === 'dialing' && this.digits === '' && this.hw.hookState() === 'off-hook' ? 'dial' : undefined;
-    if (wanted === this.playingTone) return;
-    this.playingTone = wanted;
-    this.media?.tone(wanted);
+  /** A key's action: a failure shows in the log (and on the LCD through the call's notice), never throws out of the key handler. */
+  private act(action: () => Promise<unknown>): void {
+    action()
+      .catch((e: unknown) => this.log(e instanceof Error ? e.message : String(e)))
+      .finally(() => this.render());
+  }
+
+  /** The handset's call-progress tone for what is happening now, or none. */
+  private wantedTone(): ProgressTone | undefined {
+    const offHook = this.hw.hookState() === 'off-hook';
+    const live = this.liveCalls;
+    const focus = this.calls?.focus;
+    if (live.some((c) => c.direction === 'incoming' && c.phase === 'ringing') && live.some((c) => c.phase === 'confirmed' && c.state !== 'held')) {
+      return this.config().callWaitingTone ? 'callWaiting' : undefined;
+    }
+    if (focus?.direction === 'outgoing' && focus.phase === 'ringing') return 'ringback';
+    if (live.length === 0 && offHook) {
+      const ended = this.calls?.calls.find((c) => c.ended && c.direction === 'outgoing' && c.endStatus !== undefined && c.notice !== undefined);
+      if (ended) return ended.endStatus === 486 || ended.endStatus === 600 ? 'busy' : 'congestion';
+    }
+    const digits = this.collector?.view().digits ?? '';
+    if (this.mode === 'dialing' && digits === '' && offHook && live.every((c) => c.state === 'held')) {
+      // A held call waiting: stutter dial tone says "you have a call on hold".
+      return live.length > 0 ? 'stutter' : 'dial';
+    }
+    return undefined;
+  }
+
+  private updateSound(): void {
+    const wanted = this.wantedTone();
+    if (wanted !== this.playingTone) {
+      this.playingTone = wanted;
+      this.media?.tone(wanted);
+    }
+    const live = this.liveCalls;
+    const ring =
+      !this.ringerSilenced &&
+      live.some((c) => c.direction === 'incoming' && c.phase === 'ringing') &&
+      !live.some((c) => c.phase === 'confirmed' || c.phase === 'answering');
+    if (ring !== this.ringing) {
+      this.ringing = ring;
+      const cfg = this.config();
+      this.media?.ring(ring, cfg.ringTone, cfg.ringVolume);
+    }
   }
 
   private render(): void {
-    this.updateTone();
+    this.updateSound();
+    this.updateLeds();
     const g = { columns: this.hw.display.columns, rows: this.hw.display.rows };
-    const offHook = this.hw.hookState() === 'off-hook';
-    this.writer.show(this.frame(g, offHook));
+    this.writer.show(renderScreen(this.view(), g));
   }
 
-  /** The rows the current screen shows. */
-  private frame(g: { columns: number; rows: number }, offHook: boolean): string[] {
-    const call = this.call;
-    switch (this.screen) {
-      case 'idle':
-        return idleScreen({ now: this.now(), status: this.service }, g);
-      case 'status':
-        return statusScreen({ version: FIRMWARE_VERSION, address: this.address(), account: this.accountLine() }, g);
-      case 'ringing':
-        if (call) return ringingScreen({ callerName: call.view.callerName, callerNumber: call.view.callerNumber }, g);
-        break;
-      case 'connected':
-        if (call?.media) {
-          const seconds = (this.hw.clock.now() - (call.connectedAt ?? this.hw.clock.now())) / 1000;
-          const { callerName, callerNumber } = call.view;
-          return connectedScreen({ callerName, callerNumber, codec: call.media.codec, wideband: call.media.wideband, seconds }, g);
-        }
-        break;
-      case 'dialing':
-        break;
-    }
-    return dialingScreen({ digits: this.digits, offHook }, g);
-  }
-
-  /** Answering from the keys or the handset: a failure shows in the log, the call keeps ringing or ends. */
-  private answerFromTheDesk(): void {
-    this.answer().catch((e: unknown) => console.error(`deskphone: ${e instanceof Error ? e.message : String(e)}`));
-  }
-
-  /** Redraws the call timer every second while connected. */
+  /** Redraws the call timer every second while a call is connected. */
   private tickCallTimer(): void {
+    if (this.callTimer !== undefined) return;
+    if (!this.liveCalls.some((c) => c.connectedAt !== undefined)) return;
     this.callTimer = this.hw.clock.setTimer(1000, () => {
-      if (this.screen !== 'connected') return;
+      this.callTimer = undefined;
       this.render();
       this.tickCallTimer();
     });
@@ -380,7 +824,7 @@ export class Phone {
     const now = this.now();
     const msToNextMinute = 60_000 - (now.getSeconds() * 1000 + now.getMilliseconds());
     this.minuteTimer = this.hw.clock.setTimer(msToNextMinute + 5, () => {
-      if (this.screen === 'idle') this.render();
+      if (this.view().kind === 'idle') this.render();
       this.scheduleMinuteTick();
     });
   }

@@ -116,3 +116,48 @@ export function statusScreen(view: StatusView, g: DisplayGeometry): string[] {
   if (g.rows === 2) return [fit(`FW ${view.version}`, g.columns), fit(view.address, g.columns)];
   return [fit('Status', g.columns), fit(`Firmware ${view.version}`, g.columns), fit(`IP ${view.address}`, g.columns), fit(view.account, g.columns)];
 }
+
+/** A call as the call screens show it. */
+export interface CallLineView {
+  readonly name: string;
+  readonly number: string;
+  /** "Calling…", "Ringing…", "Held", "Held by remote", "Conference", "G722 HD", a failure notice … */
+  readonly status: string;
+  /** Seconds since answered, when connected. */
+  readonly seconds?: number;
+}
+
+export interface CallScreenView {
+  readonly focus: CallLineView;
+  /** The other line (held, ringing as call waiting), if any. */
+  readonly other?: CallLineView & { readonly line: number };
+  readonly softkeys: readonly string[];
+}
+
+/** Every call screen (calling, connected, held, second call, conference): one template. */
+export function callScreen(view: CallScreenView, g: DisplayGeometry): string[] {
+  const { focus, other } = view;
+  const timer = focus.seconds === undefined ? '' : formatDuration(focus.seconds);
+  const name = focus.name || focus.number;
+  const top = fit(name.slice(0, Math.max(0, g.columns - timer.length - 1)).padEnd(g.columns - timer.length) + timer, g.columns);
+  const otherLine = other ? fit(`L${other.line} ${other.status}: ${other.name || other.number}`, g.columns) : undefined;
+  if (g.rows === 2) return [top, fit(otherLine ?? focus.status, g.columns)];
+  return [
+    top,
+    otherLine ?? fit(focus.name ? focus.number : '', g.columns),
+    fit(focus.status, g.columns),
+    softkeyRow(view.softkeys, g.columns),
+  ];
+}
+
+export interface TransferInputView {
+  readonly digits: string;
+  readonly to: string;
+}
+
+/** Typing the number to transfer to (Transfer key on a connected call). */
+export function transferScreen(view: TransferInputView, g: DisplayGeometry): string[] {
+  const digits = view.digits.length > g.columns ? view.digits.slice(-g.columns) : view.digits;
+  if (g.rows === 2) return [fit(`Xfer ${view.to}`, g.columns), fit(digits, g.columns)];
+  return [fit(`Transfer ${view.to} to:`, g.columns), fit(digits, g.columns), fit('', g.columns), softkeyRow(['BXfer', 'Del', 'Send', 'Exit'], g.columns)];
+}

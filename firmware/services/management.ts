@@ -18,6 +18,9 @@ import { PhoneBackend } from '../web/phone-backend.js';
 import { startWebUi, type RunningWebUi } from '../web/web-ui.js';
 import { USER_AGENT } from '../version.js';
 
+import type { CallHistory, Phonebook } from '../phone/directory/index.js';
+import type { CallSummary } from '../phone/calls/call-manager.js';
+
 export interface ManagementOptions {
   readonly config: ConfigRuntime;
   readonly clock: Clock;
@@ -28,6 +31,10 @@ export interface ManagementOptions {
   readonly log: Logger;
   readonly logLines: () => readonly string[];
   readonly reboot: () => Promise<void>;
+  readonly history?: CallHistory;
+  readonly phonebook?: Phonebook;
+  /** The phone's live calls, for the status page. */
+  readonly calls?: () => readonly CallSummary[];
 }
 
 export class Management {
@@ -76,6 +83,9 @@ export class Management {
           startedAt: clock.now(),
           now: () => clock.now(),
           reboot: this.options.reboot,
+          ...(this.options.history ? { history: this.options.history } : {}),
+          ...(this.options.phonebook ? { phonebook: this.options.phonebook } : {}),
+          ...(this.options.calls ? { calls: this.options.calls } : {}),
         }),
         clock,
         dataDir: this.options.dataDir,

@@ -1,10 +1,26 @@
 /**
- * The SIP stack seen through the narrow PhoneSip interface the phone UI uses.
+ * The SIP stack seen through the narrow PhoneSip interface the phone UI uses:
+ * accounts, incoming calls, calls placed from an account, and each
+ * confirmed call's SipLeg (phone-leg.ts).
  */
-import type { AccountStatus, IncomingCallEnd, IncomingCallView, PhoneSip } from '../phone/phone-sip.js';
+import type {
+  AccountStatus,
+  DialogIdentity,
+  IncomingCallEnd,
+  IncomingCallView,
+  OutgoingCallView,
+  OutgoingProgress,
+  PhoneSip,
+  PlaceCallRequest,
+  SipLeg,
+} from '../phone/phone-sip.js';
 import type { SipStack } from './sip-stack.js';
 import type { IncomingCall } from './ua/incoming-call.js';
-import { formatUri, getCallId, type Uri } from './message/index.js';
+import type { OutgoingCall } from './ua/outgoing-call.js';
+import { attachSessionToIncomingCall } from './ua/incoming-call-session.js';
+import { formatUri, getCallId, parseUri, sipUri, type Uri } from './message/index.js';
+import { sdpBody, sdpText, sipLeg } from './phone-leg.js';
+import { PhoneTransfers, replacesHeader } from './phone-transfer.js';
 
 /** What a desk phone shows as the number: the user part of a SIP URI, or the whole URI. */
 export function displayNumber(uri: Uri): string {
@@ -34,9 +50,26 @@ export function accountForRequestUser(user: string | undefined, accounts: readon
   return accounts.find((a) => user !== undefined && a.userName === user)?.index ?? accounts[0]?.index ?? 1;
 }
 
-function incomingCallView(call: IncomingCall, accountIndex: number): IncomingCallView {
+function onFinal(call: IncomingCall | OutgoingCall, listener: (how: IncomingCallEnd) => void): void {
+  let told = false;
+  const tell = (state: string): void => {
+    const end = FINAL.get(state);
+    if (end && !told) {
+      told = true;
+      listener(end);
+    }
+  };
+  if (call.isFinished) {
+    tell(call.state);
+    return;
+  }
+  call.onStateChange((change) => tell(change.to));
+}
+
+function incomingCallView(stack: SipStack, transfers: PhoneTransfers, call: IncomingCall, accountIndex: number, replaces: DialogIdentity | undefined): IncomingCallView {
   // P-Asserted-Identity, when the PBX asserts one, names the caller better than From.
   const party = call.caller.asserted ?? call.caller;
+  const referredBy = call.request.headers.get('Referred-By');
   return {
     callerName: party.displayName ?? '',
     callerNumber: displayNumber(party.uri),
@@ -44,30 +77,105 @@ function incomingCallView(call: IncomingCall, accountIndex: number): IncomingCal
     callId: getCallId(call.request) ?? '',
     accountIndex,
     intercom: asksForAutoAnswer(call.request.headers.getAll('Call-Info'), call.request.headers.getAll('Alert-Info')),
-    offerSdp: call.offer && /^application\/sdp\b/i.test(call.offer.contentType) ? new TextDecoder().decode(call.offer.bytes) : undefined,
+    offerSdp: sdpText(call.offer),
+    ...(replaces ? { replaces } : {}),
+    ...(referredBy === undefined ? {} : { referredBy }),
     reject: (status = 486) => {
       if (!call.isFinished) call.reject(status);
     },
-    accept: (answerSdp) => {
-      call.accept({ contentType: 'application/sdp', bytes: new TextEncoder().encode(answerSdp) });
+    redirect: (target) => {
+      // §21.3.3: "The requesting client SHOULD retry the request at the new address(es) given by the Contact header field".
+      if (!call.isFinished) call.reject(302, undefined, [['Contact', `<${target}>`]]);
+    },
+    accept: (answerSdp): SipLeg => {
+      const answer = sdpBody(answerSdp);
+      call.accept(answer);
+      const session = attachSessionToIncomingCall(call, stack.core.sessionContext, { initial: { local: answer, remote: call.offer } });
+      const dialog = call.dialog;
+      if (!dialog) throw new Error('an accepted call has no dialog');
+      return sipLeg({
+        dialog,
+        session,
+        // attachSessionToIncomingCall routes INVITE to the session and everything else to `otherRequests`.
+        setInDialogHandler: (handler) => {
+          const sessionHandler = (request: Parameters<typeof handler>[0], d: Parameters<typeof handler>[1]) =>
+            (d === dialog && session.handleRequest(request)) || handler(request, d);
+          call.setInDialogHandler(sessionHandler);
+        },
+        hangup: () => {
+          if (!call.isFinished) call.hangup();
+        },
+        onEnd: (listener) => onFinal(call, listener),
+        transfer: transfers.parts(accountIndex),
+        log: (line) => console.error(line),
+      });
     },
     hangup: () => {
       if (!call.isFinished) call.hangup();
     },
-    onEnd: (listener) => {
-      let told = false;
-      call.onStateChange((change) => {
-        const end = FINAL.get(change.to);
-        if (end && !told) {
-          told = true;
-          listener(end);
-        }
-      });
+    onEnd: (listener) => onFinal(call, listener),
+  };
+}
+
+/** The SIP URI the phone layer resolved from what was dialed; a bad one throws SipSyntaxError naming it. */
+function targetUri(target: string): Uri {
+  return parseUri(target, 'call target');
+}
+
+function outgoingCallView(transfers: PhoneTransfers, call: OutgoingCall, accountIndex: number): OutgoingCallView {
+  const listeners = new Set<(p: OutgoingProgress) => void>();
+  const tell = (p: OutgoingProgress): void => {
+    for (const l of listeners) l(p);
+  };
+  let leg: SipLeg | undefined;
+  call.onEarlyMedia((answer) => tell({ kind: 'ringing', status: call.lastProvisional ?? 183, earlySdp: sdpText(answer) ?? '' }));
+  call.onStateChange(({ to }) => {
+    switch (to) {
+      case 'proceeding':
+        tell({ kind: 'trying' });
+        return;
+      case 'early':
+        if (call.earlyMedia === undefined) tell({ kind: 'ringing', status: call.lastProvisional ?? 180 });
+        return;
+      case 'confirmed': {
+        const dialog = call.dialog;
+        const session = call.session;
+        if (!dialog || !session) return;
+        leg = sipLeg({
+          dialog,
+          session,
+          setInDialogHandler: (handler) => call.setInDialogHandler(handler),
+          hangup: () => call.hangup(),
+          onEnd: (listener) => onFinal(call, listener),
+          transfer: transfers.parts(accountIndex),
+          log: (line) => console.error(line),
+        });
+        tell({ kind: 'answered', answerSdp: sdpText(call.answer), leg });
+        return;
+      }
+      case 'failed':
+        tell({ kind: 'failed', status: call.failure?.status ?? 500, reason: call.failure?.reason ?? 'failed' });
+        return;
+      case 'cancelled':
+        tell({ kind: 'cancelled' });
+        return;
+      default:
+        return;
+    }
+  });
+  return {
+    get callId() {
+      return call.callId ?? '';
     },
+    onProgress: (listener) => {
+      listeners.add(listener);
+    },
+    cancel: () => call.hangup(),
   };
 }
 
 export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () => Date = () => new Date()): PhoneSip {
+  const transfers = new PhoneTransfers(stack);
   return {
     accounts(): readonly AccountStatus[] {
       return stack.registrations.snapshot().accounts.map((a) => ({
@@ -91,12 +199,47 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
     onAccountsChanged: (listener) => stack.registrations.onChange(() => listener()),
     onIncomingCall: (listener) =>
       stack.core.onIncomingCall((call) => {
+        const replaces = transfers.replacesFor(call.request);
+        if (replaces.kind === 'reject') {
+          // RFC 3891 §3: 481 for no such dialog, 486 for a confirmed one named early-only, 603 for one just ended.
+          call.reject(replaces.status, replaces.reason);
+          return;
+        }
         // Ring at once (180 with a To tag), so the caller hears ringback and the
-        // transaction needs no 100 Trying of its own.
-        call.ring();
+        // transaction needs no 100 Trying of its own. A replacing INVITE is answered without ringing.
+        if (replaces.kind === 'none') call.ring();
         const uri = call.request.uri;
         const user = uri.kind === 'sip' ? uri.user : undefined;
-        listener(incomingCallView(call, accountForRequestUser(user, stack.config.accounts)));
+        const accountIndex = accountForRequestUser(user, stack.config.accounts);
+        listener(incomingCallView(stack, transfers, call, accountIndex, replaces.kind === 'replace' ? replaces.ours : undefined));
       }),
+    domainOf: (accountIndex) => {
+      // Yealink dials bare numbers at sip_server.1.address, with its port when one is set.
+      const server = stack.config.accounts.find((a) => a.index === accountIndex)?.servers[0];
+      if (!server) return undefined;
+      const host = server.address.includes(':') && !server.address.startsWith('[') ? `[${server.address}]` : server.address;
+      return server.port > 0 && server.port !== 5060 ? `${host}:${server.port}` : host;
+    },
+    placeCall(request: PlaceCallRequest): OutgoingCallView {
+      const account = stack.config.accounts.find((a) => a.index === request.accountIndex);
+      if (!account) throw new Error(`account ${request.accountIndex} is not configured`);
+      const client = stack.registrations.client(account.index);
+      const domain = account.servers[0]?.address;
+      if (!client || domain === undefined) throw new Error(`account ${account.index} has no server to call through`);
+      const headers: [string, string][] = [];
+      if (request.referredBy !== undefined) headers.push(['Referred-By', request.referredBy]);
+      if (request.replaces) headers.push(['Replaces', replacesHeader(request.replaces)]);
+      const call = stack.core.placeCall({
+        from: { uri: sipUri({ user: account.userName, host: domain }), ...(account.displayName ? { displayName: account.displayName } : {}) },
+        target: targetUri(request.target),
+        offer: sdpBody(request.offerSdp),
+        sender: client.sender,
+        server: () => client.callTarget(),
+        userAgent: stack.userAgent,
+        headers,
+      });
+      // placeCall() has started the call; its INVITE leaves on a later microtask, after these listeners are on.
+      return outgoingCallView(transfers, call, account.index);
+    },
   };
 }

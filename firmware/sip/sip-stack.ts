@@ -64,6 +64,8 @@ export class SipStack {
     readonly keepalives: KeepaliveSupervisor,
     private readonly serverAddresses: Set<string>,
     private readonly live: { config: PhoneConfig },
+    /** The User-Agent header value of our requests. */
+    readonly userAgent: string,
   ) {}
 
   /**
@@ -157,7 +159,7 @@ export class SipStack {
     });
     registrations.configure(config.accounts);
     registrations.start();
-    return new SipStack(transport, layer, core, registrations, keepalives, serverAddresses, live);
+    return new SipStack(transport, layer, core, registrations, keepalives, serverAddresses, live, options.userAgent);
   }
 
   /** Whether `host` is one of our servers' addresses (as resolved so far). */

@@ -60,7 +60,7 @@ describe('terminal front panel', () => {
       for (let i = 0; i < 100 && !ok(); i++) await wait(100);
       assert.ok(ok(), `${what}; last frame:\n${lastFrame(screen)}`);
     };
-    await until('idle screen drawn', () => lastFrame(screen).includes('No service'));
+    await until('idle screen drawn', () => lastFrame(screen).includes('No account'));
     assert.match(lastFrame(screen), /handset: on hook/);
     child.stdin.write('h');
     await until('handset lifted', () => /handset: lifted/.test(lastFrame(screen)) && lastFrame(screen).includes('Dial:'));

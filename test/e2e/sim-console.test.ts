@@ -17,7 +17,7 @@ describe('the phone on the simulated board, through the console', () => {
     const out = answers(run.stdout);
     // Idle first: the 20x4 display with the clock and "No service".
     assert.match(out[0] ?? '', /^\d\d:\d\d +\w{3} \d{1,2} \w{3}$/);
-    assert.equal(out[2]?.trim(), 'No service');
+    assert.equal(out[1]?.trim(), 'No account');
     assert.equal(out[4], 'OK');
     assert.deepEqual(out.slice(5, 7), ['OK', 'OK']);
     assert.deepEqual(out.slice(7, 12), ['Dial:               ', '123                 ', '                    ', 'Send Del       Exit ', 'OK']);
@@ -34,8 +34,8 @@ describe('the phone on the simulated board, through the console', () => {
     const run = await runPhone(['--console', 'stdio'], 'dial 1002\nhangup\nanswer\nkey banana\nhook maybe\nquit\n');
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(answers(run.stdout), [
-      'ERR not supported yet',
-      'ERR no call to hang up',
+      'ERR account 1 has no server to dial 1002 at',
+      'ERR no call',
       'ERR no call is ringing',
       'ERR unknown key "banana" (try help)',
       'ERR usage: hook off|on',
@@ -62,11 +62,14 @@ describe('the phone on the simulated board, through the console', () => {
     assert.equal((await client.command('lcd')).lines[0]?.trim(), 'Pre-dial:');
     assert.equal((await client.command('key soft2')).status, 'OK');
     assert.equal((await client.command('lcd')).lines[1]?.trim(), '55');
+    // Exit leaves pre-dial (lifting the handset would dial what is typed, as desk phones do).
+    assert.equal((await client.command('key soft4')).status, 'OK');
+    assert.equal((await client.command('lcd')).lines[1]?.trim(), 'No account');
     assert.equal((await client.command('hook off')).status, 'OK');
     assert.equal((await client.command('lcd')).lines[0]?.trim(), 'Dial:');
     assert.equal((await client.command('hook on')).status, 'OK');
     const idle = await client.command('lcd');
-    assert.equal(idle.lines[2]?.trim(), 'No service');
+    assert.equal(idle.lines[1]?.trim(), 'No account');
     assert.equal((await client.command('quit')).status, 'OK');
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0);

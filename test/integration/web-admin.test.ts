@@ -61,7 +61,7 @@ describe('web admin UI on the running phone', { timeout: 90_000 }, () => {
 
     await phone.waitFor('alice registered after the web change', (s) => s.accounts[0]?.registered === true);
     assert.equal((await pbx.contacts('alice')).length, 1);
-    assert.equal((await phone.lcd())[2]?.trim(), 'Front desk');
+    assert.equal((await phone.lcd())[1]?.trim(), 'Front desk');
     await page.click('nav a[href="#/status"]');
     await page.locator('#status-accounts tr[data-account="1"]', { hasText: 'registered' }).waitFor();
 

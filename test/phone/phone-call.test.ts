@@ -4,93 +4,33 @@ import { createSimHardware, type SimHardware } from '../../boards/sim/sim-hardwa
 import { findBoard } from '../../boards/index.js';
 import { SystemClock } from '../../drivers/bus/system-clock.js';
 import { clockDelay } from '../../drivers/bus/clock.js';
-import { Phone } from '../../firmware/phone/phone.js';
-import type { AnswerOutcome, PhoneMedia, ProgressTone } from '../../firmware/phone/phone-media.js';
-import type { IncomingCallEnd, IncomingCallView, PhoneSip } from '../../firmware/phone/phone-sip.js';
+import { DEFAULT_CALLS_CONFIG, Phone } from '../../firmware/phone/phone.js';
+import type { CallsConfig } from '../../firmware/config/view.js';
+import { answerTo, FakeMedia, FakeRefer, FakeSip } from './phone-fakes.js';
 
-/** Records what the phone asks of the audio side. */
-class FakeMedia implements PhoneMedia {
-  readonly log: string[] = [];
-  stopped = 0;
-  answer(offerSdp: string, callId: string): Promise<AnswerOutcome> {
-    this.log.push(`answer ${callId} ${offerSdp.length > 0 ? 'with offer' : 'empty'}`);
-    return Promise.resolve({
-      ok: true,
-      sdp: 'v=0 (answer)',
-      codec: 'G722',
-      wideband: true,
-      secure: false,
-      stats: () => ({ codec: 'G722', packetsSent: 10, packetsReceived: 9, jitterMs: 1.5, lossFraction: 0, rttMs: null, bufferDelayMs: 40, targetDelayMs: 40, concealedMs: 0 }),
-      stop: () => {
-        this.stopped++;
-        return Promise.resolve();
-      },
-    });
-  }
-  tone(tone: ProgressTone | undefined): void {
-    this.log.push(`tone ${tone ?? 'off'}`);
-  }
-  ring(on: boolean): void {
-    this.log.push(`ring ${on ? 'on' : 'off'}`);
-  }
-}
-
-class OneCall implements PhoneSip {
-  private listener: ((call: IncomingCallView) => void) | undefined;
-  accounts(): [] {
-    return [];
-  }
-  onAccountsChanged(): () => void {
-    return () => undefined;
-  }
-  onIncomingCall(l: (call: IncomingCallView) => void): () => void {
-    this.listener = l;
-    return () => undefined;
-  }
-  ring(): IncomingCallView & { accepted?: string; byes: number; end(how: IncomingCallEnd): void } {
-    let endListener: ((how: IncomingCallEnd) => void) | undefined;
-    const call = {
-      callerName: 'Bob',
-      callerNumber: '1002',
-      callerUri: 'sip:1002@pbx',
-      callId: 'c1',
-      accountIndex: 1,
-      intercom: false,
-      offerSdp: 'v=0 (offer)',
-      accepted: undefined as string | undefined,
-      byes: 0,
-      reject: () => endListener?.('rejected'),
-      accept(sdp: string) {
-        call.accepted = sdp;
-      },
-      hangup() {
-        call.byes++;
-        endListener?.('ended');
-      },
-      onEnd: (l: (how: IncomingCallEnd) => void) => {
-        endListener = l;
-      },
-      end: (how: IncomingCallEnd) => endListener?.(how),
-    };
-    this.listener?.(call);
-    return call;
-  }
-}
-
-async function start(t: { after: (fn: () => Promise<void>) => void }): Promise<{ hw: SimHardware; phone: Phone; media: FakeMedia; sip: OneCall }> {
+async function start(
+  t: { after: (fn: () => Promise<void>) => void },
+  calls: Partial<CallsConfig> = {},
+): Promise<{ hw: SimHardware; phone: Phone; media: FakeMedia; sip: FakeSip }> {
   const board = findBoard('sim');
   assert.ok(board);
   const clock = new SystemClock();
   const hw = await createSimHardware(board.description, clock, clockDelay(clock));
   const media = new FakeMedia();
-  const sip = new OneCall();
-  const phone = new Phone(hw, { sip, media });
+  const sip = new FakeSip();
+  const phone = new Phone(hw, { sip, media, calls: () => ({ ...DEFAULT_CALLS_CONFIG, ...calls }), log: () => undefined });
   t.after(async () => {
     await phone.dispose();
     await hw.dispose();
   });
   await phone.start();
   return { hw, phone, media, sip };
+}
+
+/** Lets the phone's promise chains run (no timers involved). */
+async function flush(phone: Phone): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  await phone.settled();
 }
 
 describe('calls on the phone', () => {
@@ -107,38 +47,142 @@ describe('calls on the phone', () => {
     assert.deepEqual(media.log, ['tone dial', 'tone off'], 'nothing more to stop');
   });
 
-  it('rings, answers when the handset is lifted, shows the call, and hangs up with BYE when it is put down', async (t) => {
+  it('rings, answers when the handset is lifted with a real SDP answer, and hangs up with BYE when it is put down', async (t) => {
     const { hw, phone, media, sip } = await start(t);
-    const call = sip.ring();
+    const call = sip.ring('Bob', '1002');
     await phone.settled();
     assert.deepEqual(media.log, ['ring on']);
     await hw.human.setHook(true);
-    for (let i = 0; i < 50 && phone.status().screen !== 'connected'; i++) await new Promise((r) => setTimeout(r, 10));
-    await phone.settled();
+    await flush(phone);
     assert.equal(phone.status().screen, 'connected');
-    assert.equal(call.accepted, 'v=0 (answer)');
-    assert.deepEqual(media.log, ['ring on', 'ring off', 'answer c1 with offer']);
+    assert.match(call.answered ?? '', /^m=audio 20000 RTP\/AVP 0 101/m, 'the answer carries the stream port and PCMU');
+    assert.equal(media.opened[0]?.remote?.port, 40000);
+    assert.deepEqual(media.log, ['ring on', 'ring off']);
     const lines = hw.screenLines();
     assert.match(lines[0] ?? '', /^Bob +00:0\d$/);
     assert.equal(lines[1]?.trim(), '1002');
-    assert.equal(lines[2]?.trim(), 'G722 HD');
+    assert.equal(lines[2]?.trim(), 'PCMU');
     assert.equal(phone.status().call?.media?.packetsReceived, 9);
     assert.equal(hw.leds.get('line')?.showing, 'on');
     await hw.human.setHook(false);
-    await phone.settled();
-    assert.equal(call.byes, 1);
-    assert.equal(media.stopped, 1);
+    await flush(phone);
+    assert.equal(call.leg?.hungUp, 1);
+    assert.deepEqual(media.closed, ['call-1']);
     assert.equal(phone.status().screen, 'idle');
   });
 
-  it("the far end hanging up stops the call's audio and returns the phone to idle", async (t) => {
-    const { phone, media, sip } = await start(t);
-    const call = sip.ring();
-    await phone.answer();
-    call.end('ended');
+  it('dials typed digits after the inter-digit time, plays ringback on 180, connects on 200', async (t) => {
+    const { hw, phone, media, sip } = await start(t, { interDigitS: 1 });
+    await hw.human.setHook(true);
+    for (const k of ['2', '0', '0', '1'] as const) await hw.human.pressKey(k);
     await phone.settled();
-    assert.equal(media.stopped, 1);
-    assert.equal(phone.status().screen, 'idle');
-    assert.equal(phone.status().call, null);
+    assert.equal(sip.placed.length, 0);
+    await new Promise((r) => setTimeout(r, 1100));
+    await flush(phone);
+    const out = sip.placed[0];
+    assert.ok(out, 'an INVITE went out');
+    assert.equal(out.request.target, 'sip:2001@pbx.test');
+    assert.match(out.request.offerSdp, /^m=audio 20000 RTP\/AVP/m);
+    assert.equal(phone.status().calls[0]?.state, 'calling');
+    out.tell({ kind: 'ringing', status: 180 });
+    await flush(phone);
+    assert.equal(phone.status().calls[0]?.state, 'ringing');
+    assert.ok(media.log.includes('tone ringback'));
+    out.answer();
+    await flush(phone);
+    assert.equal(phone.status().calls[0]?.state, 'connected');
+    assert.deepEqual(media.direction('call-1'), { send: true, recv: true });
+    assert.equal(media.log.at(-1), 'tone off');
+  });
+
+  it('hold sends a sendonly re-offer and stops sending; a failed hold leaves the call talking and says so', async (t) => {
+    const { phone, media, sip } = await start(t);
+    await phone.dial('bob');
+    const leg = sip.placed[0]?.answer();
+    assert.ok(leg);
+    await flush(phone);
+    leg.reinviteResult = () => ({ ok: false, status: 488, reason: 'Not Acceptable Here', endDialog: false });
+    await assert.rejects(phone.hold(), /hold failed: 488/);
+    assert.equal(phone.status().calls[0]?.state, 'connected');
+    assert.equal(phone.status().calls[0]?.localDirection, 'sendrecv');
+    assert.match(phone.status().calls[0]?.notice ?? '', /Hold failed: 488/);
+    leg.reinviteResult = (offer) => ({ ok: true, answerSdp: answerTo(offer) });
+    await phone.hold();
+    assert.match(leg.reinvites.at(-1) ?? '', /a=sendonly/);
+    assert.equal(phone.status().calls[0]?.state, 'held');
+    assert.deepEqual(media.direction('call-1'), { send: false, recv: false });
+    await phone.resume();
+    assert.match(leg.reinvites.at(-1) ?? '', /a=sendrecv/);
+    assert.deepEqual(media.direction('call-1'), { send: true, recv: true });
+  });
+
+  it('as transferee: 202, NOTIFY Trying, a new call with Referred-By, 200 reported and the old call ended', async (t) => {
+    const { phone, sip } = await start(t);
+    await phone.dial('bob');
+    const leg = sip.placed[0]?.answer();
+    assert.ok(leg?.handlers);
+    await flush(phone);
+    const refer = new FakeRefer('sip:carol@pbx.test', '<sip:bob@pbx.test>');
+    leg.handlers.refer(refer);
+    await flush(phone);
+    const toCarol = sip.placed[1];
+    assert.ok(toCarol, 'the transferee calls the Refer-To target');
+    assert.equal(toCarol.request.target, 'sip:carol@pbx.test');
+    assert.equal(toCarol.request.referredBy, '<sip:bob@pbx.test>');
+    toCarol.tell({ kind: 'ringing', status: 180 });
+    toCarol.answer();
+    await flush(phone);
+    assert.deepEqual(refer.progress, ['100 Trying', '180 Ringing', '200 OK']);
+    assert.equal(leg.hungUp, 1, 'the transferred call is ended');
+    assert.deepEqual(
+      phone.status().calls.filter((c) => c.state !== 'ended').map((c) => c.remote),
+      ['sip:carol@pbx.test'],
+    );
+  });
+
+  it('as transfer target: an INVITE with Replaces naming our call takes its place; an unknown dialog gets 481', async (t) => {
+    const { phone, sip } = await start(t);
+    await phone.dial('alice');
+    const legA = sip.placed[0]?.answer({ localTag: 'c-tag', remoteTag: 'a-tag' });
+    assert.ok(legA);
+    await flush(phone);
+    // The SIP side names the replaced dialog from our side (firmware/sip/phone-transfer.ts matched it).
+    const wrong = sip.ring('Bob', 'bob', { replaces: { callId: 'out-1', localTag: 'c-tag', remoteTag: 'nope' } });
+    assert.deepEqual(wrong.rejectedWith, [481]);
+    const bob = sip.ring('Bob', 'bob', { replaces: { callId: 'out-1', localTag: 'c-tag', remoteTag: 'a-tag' } });
+    await flush(phone);
+    assert.ok(bob.answered, 'answered without the user');
+    assert.equal(legA.hungUp, 1, 'the replaced call gets a BYE');
+    assert.deepEqual(
+      phone.status().calls.filter((c) => c.state !== 'ended').map((c) => c.remote),
+      ['sip:bob@deskphone.test'],
+    );
+  });
+
+  it('attended transfer: hold B, call C, transfer → REFER to B with Replaces naming the C call; both end on 200', async (t) => {
+    const { phone, sip } = await start(t);
+    await phone.dial('bob');
+    const legB = sip.placed[0]?.answer();
+    assert.ok(legB);
+    await flush(phone);
+    await phone.dial('carol');
+    assert.match(legB.reinvites.at(-1) ?? '', /a=sendonly/, 'B is held before C is called');
+    const legC = sip.placed[1]?.answer({ localTag: 'a2', remoteTag: 'c2' });
+    assert.ok(legC);
+    await flush(phone);
+    await phone.transfer();
+    assert.deepEqual(legB.refers, [{ target: 'sip:carol@pbx.test', replaces: { callId: 'out-2', localTag: 'a2', remoteTag: 'c2' } }]);
+    legB.referProgress?.(200, 'OK');
+    await flush(phone);
+    assert.equal(legB.hungUp, 1);
+  });
+
+  it('sends DTMF as RFC 4733 events by default', async (t) => {
+    const { phone, media, sip } = await start(t);
+    await phone.dial('bob');
+    sip.placed[0]?.answer();
+    await flush(phone);
+    await phone.dtmf('12#');
+    assert.deepEqual(media.dtmf, ['call-1 12# rfc4733']);
   });
 });

@@ -43,7 +43,7 @@ describe('phone start-up', () => {
 });
 
 describe('status screen', () => {
-  it('shows the firmware version and address from the Menu softkey, and goes back on Cancel', async (t) => {
+  it('shows the firmware version and address under Menu → Status, and goes back on Cancel', async (t) => {
     const board = findBoard('sim');
     assert.ok(board);
     const clock = new SystemClock();
@@ -56,8 +56,17 @@ describe('status screen', () => {
     await phone.start();
     await hw.human.pressKey('soft4');
     await phone.settled();
+    assert.equal(phone.status().screen, 'menu');
+    // Status is the eighth item: up from the first wraps to the last (Accounts), once more to Status.
+    await hw.human.pressKey('up');
+    await hw.human.pressKey('up');
+    await hw.human.pressKey('ok');
+    await phone.settled();
     const { FIRMWARE_VERSION } = await import('../../firmware/version.js');
-    assert.deepEqual(hw.screenLines().map((l) => l.trimEnd()), ['Status', `Firmware ${FIRMWARE_VERSION}`, 'IP 192.0.2.7', 'No account']);
+    assert.deepEqual(hw.screenLines().map((l) => l.trimEnd()), [`FW ${FIRMWARE_VERSION}`, 'IP 192.0.2.7', '', '               Back']);
+    await hw.human.pressKey('cancel');
+    await phone.settled();
+    assert.equal(phone.status().screen, 'menu');
     await hw.human.pressKey('cancel');
     await phone.settled();
     assert.equal(phone.status().screen, 'idle');

@@ -227,6 +227,25 @@ export class RegistrationClient {
     this.#expires = this.#account.servers[0]?.expiresSeconds ?? 0;
   }
 
+  /** The account's digest sender: calls from the account answer their challenges with it, sharing its nonce counts. */
+  get sender(): AuthenticatingSender {
+    return this.#sender;
+  }
+
+  /**
+   * Where calls from this account go (§8.1.2): the flow it is registered on
+   * (so NAT bindings and TCP/TLS connections are reused, RFC 5626 §4.2.1),
+   * else the first address of its first server (or outbound proxy).
+   */
+  async callTarget(): Promise<TransportTarget | undefined> {
+    const bound = this.bindingTarget;
+    if (bound) return bound;
+    const server = this.#account.servers[0];
+    if (!server) return undefined;
+    const targets = await this.#resolveTargets(hopFor(this.#account, server));
+    return targets[0];
+  }
+
   get state(): RegistrationState {
     return this.#state;
   }
