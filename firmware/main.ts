@@ -143,6 +143,7 @@ async function run(options: CliOptions): Promise<void> {
     history,
     phonebook,
     ringTones: Object.keys(RING_TONES),
+    voicemailNumber: (index) => config.current().view.accounts.find((a) => a.index === index)?.voicemailNumber ?? '',
     directIpAllowed: () => config.current().view.features.directIpCall,
     setSettings: (entries) => config.applyLocal(settingEntries(entries)),
     ...(sipView ? { sip: sipView } : {}),
@@ -181,6 +182,7 @@ async function run(options: CliOptions): Promise<void> {
       await phone.dispose();
       await history.dispose();
       await phonebook.dispose();
+      await sipView?.stop();
       await sip?.stop();
       await media?.close();
       await hw.dispose();

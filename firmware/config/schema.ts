@@ -156,6 +156,11 @@ export const HOLD_CHOICES = [
   { code: 2, name: 'rfc2543', label: 'c=0.0.0.0 (RFC 2543)' },
 ] as const satisfies readonly EnumChoice[];
 
+export const REFRESHER_CHOICES = [
+  { code: 0, name: 'uac', label: 'the caller (UAC)' },
+  { code: 1, name: 'uas', label: 'the callee (UAS)' },
+] as const satisfies readonly EnumChoice[];
+
 export const KEY_AS_SEND_CHOICES = [
   { code: 0, name: 'none', label: 'no key' },
   { code: 1, name: 'pound', label: '#' },
@@ -418,6 +423,48 @@ export const SETTINGS = [
     description: 'Answer intercom calls (Call-Info answer-after, Alert-Info auto-answer) at once on the speaker.',
   },
   {
+    key: 'account.{N}.session_timer.enable',
+    type: bool(false),
+    applies: 'restart-sip',
+    description: 'Ask for session timers (RFC 4028) in calls; account 1\'s setting applies to every call. Timers a peer asks for are always honoured.',
+  },
+  {
+    key: 'account.{N}.session_timer.expires',
+    type: int(90, 7200, 1800, 'seconds'),
+    applies: 'restart-sip',
+    description: 'Session-Expires asked for (RFC 4028 §4 recommends 1800).',
+  },
+  {
+    key: 'account.{N}.session_timer.refresher',
+    type: choice(REFRESHER_CHOICES, 0),
+    applies: 'restart-sip',
+    description: 'Who refreshes the session when the phone asks for a timer.',
+  },
+  {
+    key: 'account.{N}.100rel_enable',
+    type: bool(false),
+    applies: 'restart-sip',
+    description: 'Send 180/183 reliably (RFC 3262) to callers that support it; account 1\'s setting applies. Callers that require it are always served.',
+  },
+  {
+    key: 'account.{N}.subscribe_mwi',
+    type: bool(false),
+    applies: 'live',
+    description: 'Subscribe to message waiting (RFC 3842) for this account; unsolicited NOTIFYs are shown either way.',
+  },
+  {
+    key: 'account.{N}.subscribe_mwi_expires',
+    type: int(60, 84600, 3600, 'seconds'),
+    applies: 'live',
+    description: 'Expiry asked for in the message-waiting SUBSCRIBE.',
+  },
+  {
+    key: 'voice_mail.number.{N}',
+    type: text(),
+    applies: 'live',
+    description: 'Number the Message key dials to reach this account\'s voicemail.',
+  },
+  {
     key: 'account.{N}.dtmf.type',
     type: choice(DTMF_CHOICES, 1),
     applies: 'live',
@@ -530,7 +577,7 @@ export const SETTINGS = [
     key: 'dialplan.digitmap.string',
     type: text(),
     applies: 'live',
-    description: 'Digit map (RFC 3435 §2.1.5 syntax, e.g. [2-9]xxxxxxxxx|011x.T|911).',
+    description: 'Digit map (RFC 3435 §2.1.5 syntax: x any digit, [2-9] a range, . repeat, T wait; rules separated by a bar).',
   },
   {
     key: 'dialplan.replace.rules',

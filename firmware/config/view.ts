@@ -4,7 +4,7 @@
  * Built from a typed getter, so each field names the schema row it comes from
  * and the compiler checks the value's type against the schema.
  */
-import { DTMF_CHOICES, HOLD_CHOICES, INDEX_RANGES, KEEPALIVE_CHOICES, KEY_AS_SEND_CHOICES, TRANSPORT_CHOICES, type IndexArgs, type SettingPattern, type ValueOf } from './schema.js';
+import { DTMF_CHOICES, HOLD_CHOICES, INDEX_RANGES, KEEPALIVE_CHOICES, KEY_AS_SEND_CHOICES, REFRESHER_CHOICES, TRANSPORT_CHOICES, type IndexArgs, type SettingPattern, type ValueOf } from './schema.js';
 
 export type SipTransportName = (typeof TRANSPORT_CHOICES)[number]['name'];
 export type NatKeepAliveKind = (typeof KEEPALIVE_CHOICES)[number]['name'];
@@ -45,6 +45,11 @@ export interface AccountConfig {
   readonly natKeepAlive: { readonly kind: NatKeepAliveKind; readonly intervalSeconds: number };
   readonly autoAnswer: boolean;
   readonly dtmf: DtmfMode;
+  readonly sessionTimer: { readonly enabled: boolean; readonly expiresS: number; readonly refresher: (typeof REFRESHER_CHOICES)[number]['name'] };
+  readonly reliableProvisionals: boolean;
+  readonly mwi: { readonly subscribe: boolean; readonly expiresS: number };
+  /** voice_mail.number.N; '' when none. */
+  readonly voicemailNumber: string;
 }
 
 /** A forwarding rule: on, and where to (a number, name or URI, as typed). */
@@ -147,6 +152,14 @@ function account(value: TypedGetter, N: number): AccountConfig {
     },
     autoAnswer: value('account.{N}.auto_answer', { N }),
     dtmf: choiceName(DTMF_CHOICES, value('account.{N}.dtmf.type', { N })),
+    sessionTimer: {
+      enabled: value('account.{N}.session_timer.enable', { N }),
+      expiresS: value('account.{N}.session_timer.expires', { N }),
+      refresher: choiceName(REFRESHER_CHOICES, value('account.{N}.session_timer.refresher', { N })),
+    },
+    reliableProvisionals: value('account.{N}.100rel_enable', { N }),
+    mwi: { subscribe: value('account.{N}.subscribe_mwi', { N }), expiresS: value('account.{N}.subscribe_mwi_expires', { N }) },
+    voicemailNumber: value('voice_mail.number.{N}', { N }),
   };
 }
 

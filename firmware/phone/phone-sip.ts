@@ -135,6 +135,13 @@ export interface OutgoingCallView {
   cancel(): void;
 }
 
+/** An account's voicemail as the PBX reports it (RFC 3842 message-summary). */
+export interface MessageWaiting {
+  readonly waiting: boolean;
+  readonly newCount: number;
+  readonly oldCount: number;
+}
+
 export interface PhoneSip {
   accounts(): readonly AccountStatus[];
   onAccountsChanged(listener: () => void): () => void;
@@ -143,4 +150,6 @@ export interface PhoneSip {
   placeCall(request: PlaceCallRequest): OutgoingCallView;
   /** The domain a bare number or name is dialed at: the account's server. */
   domainOf(accountIndex: number): string | undefined;
+  /** Message-waiting news per account. */
+  onMessageWaiting?(listener: (accountIndex: number, waiting: MessageWaiting) => void): () => void;
 }

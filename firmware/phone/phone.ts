@@ -18,7 +18,7 @@ import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
 import type { CallsConfig, DtmfMode } from '../config/view.js';
 import { FIRMWARE_VERSION } from '../version.js';
 import type { CallMediaStats, PhoneMedia, ProgressTone } from './phone-media.js';
-import type { AccountStatus, PhoneSip } from './phone-sip.js';
+import type { AccountStatus, MessageWaiting, PhoneSip } from './phone-sip.js';
 import { DisplayWriter } from './display-writer.js';
 import { CallManager, type CallSummary, type HistoryEvent } from './calls/call-manager.js';
 import type { Call } from './calls/call.js';
@@ -87,6 +87,8 @@ export interface PhoneStatus {
   readonly muted: boolean;
   readonly dnd: boolean;
   readonly missedCalls: number;
+  /** Voicemail per the PBX (RFC 3842), summed over the accounts. */
+  readonly voicemail: MessageWaiting;
   readonly dtmfReceived: string;
   readonly problems: readonly string[];
 }
@@ -109,6 +111,8 @@ export interface PhoneOptions {
   /** Stores settings changed from the menus (key → .cfg value) in the local layer. */
   readonly setSettings?: (entries: Readonly<Record<string, string>>) => Promise<void>;
   readonly ringTones?: readonly string[];
+  /** voice_mail.number.N: what the Message key dials. */
+  readonly voicemailNumber?: (accountIndex: number) => string;
   readonly log?: (line: string) => void;
 }
 
@@ -158,6 +162,7 @@ export class Phone {
   private muted = false;
   private volumeDb = 0;
   private dtmfReceived = '';
+  private readonly voicemail = new Map<number, MessageWaiting>();
   private callTimer: TimerHandle | undefined;
   private readonly media: PhoneMedia | undefined;
   private readonly address: () => string;
@@ -262,6 +267,11 @@ export class Phone {
     this.unsubscribe.push(this.hw.onKey((e) => this.onKey(e)));
     this.unsubscribe.push(this.hw.onHook((s) => this.onHook(s)));
     if (this.sip) this.unsubscribe.push(this.sip.onAccountsChanged(() => this.render()));
+    const mwi = this.sip?.onMessageWaiting?.((index, waiting) => {
+      this.voicemail.set(index, waiting);
+      this.render();
+    });
+    if (mwi) this.unsubscribe.push(mwi);
     if (this.calls) this.unsubscribe.push(this.calls.onChange(() => this.onCallsChanged()));
     if (this.options.history) this.unsubscribe.push(this.options.history.changes.on(() => this.render()));
     if (this.media) {
@@ -324,11 +334,23 @@ export class Phone {
       account: account?.label ?? '',
       accountState: accountState(account),
       missedCalls: this.options.history?.missedUnseen ?? 0,
-      newVoicemail: 0,
+      newVoicemail: this.voicemailTotal().newCount,
       dnd: cfg.dnd,
       forward: forwardModeOf(cfg).mode !== 'off',
       mute: this.muted,
     };
+  }
+
+  private voicemailTotal(): MessageWaiting {
+    let waiting = false;
+    let newCount = 0;
+    let oldCount = 0;
+    for (const v of this.voicemail.values()) {
+      waiting ||= v.waiting;
+      newCount += v.newCount;
+      oldCount += v.oldCount;
+    }
+    return { waiting, newCount, oldCount };
   }
 
   /** The contact whose number the typed digits are: the dialing screen's hint. */
@@ -363,6 +385,7 @@ export class Phone {
       muted: this.muted,
       dnd: this.config().dnd,
       missedCalls: this.options.history?.missedUnseen ?? 0,
+      voicemail: this.voicemailTotal(),
       dtmfReceived: this.dtmfReceived,
       problems: [...this.problems],
     };
@@ -484,16 +507,22 @@ export class Phone {
     const line = this.hw.leds.get('line');
     if (line) {
       const live = this.liveCalls;
-      if (live.some((c) => c.direction === 'incoming' && c.phase === 'ringing')) line.blink('ringing');
+      // Re-starting a blink on every redraw would restart its cycle: only changes are sent.
+      const blink = (pattern: 'ringing' | 'hold'): void => {
+        if (line.showing !== pattern) line.blink(pattern);
+      };
+      if (live.some((c) => c.direction === 'incoming' && c.phase === 'ringing')) blink('ringing');
       else if (live.some((c) => c.state !== 'held')) line.on();
-      else if (live.length > 0) line.blink('hold');
+      else if (live.length > 0) blink('hold');
       else if (this.hw.hookState() === 'off-hook') line.on();
       else line.off();
     }
     const message = this.hw.leds.get('message');
     if (message) {
-      if ((this.options.history?.missedUnseen ?? 0) > 0) message.blink('messageWaiting');
-      else message.off();
+      // Voicemail waiting (RFC 3842) or calls missed: the message lamp's slow flash.
+      if (this.voicemailTotal().waiting || (this.options.history?.missedUnseen ?? 0) > 0) {
+        if (message.showing !== 'messageWaiting') message.blink('messageWaiting');
+      } else message.off();
     }
   }
 
@@ -588,9 +617,13 @@ export class Phone {
       case 'conference':
         this.act(() => this.perform('conference', this.view()));
         return true;
-      case 'message':
-        this.act(() => this.perform('history', this.view()));
+      case 'message': {
+        // Voicemail when the account has a number for it and messages wait; the missed calls otherwise.
+        const number = this.options.voicemailNumber?.(1) ?? '';
+        if (number !== '' && this.liveCalls.length === 0) this.act(() => this.dial(number));
+        else this.act(() => this.perform('history', this.view()));
         return true;
+      }
       case 'speaker':
       case 'headset': {
         const view = this.view();

@@ -21,6 +21,7 @@ import { attachSessionToIncomingCall } from './ua/incoming-call-session.js';
 import { formatUri, getCallId, parseUri, sipUri, type Uri } from './message/index.js';
 import { sdpBody, sdpText, sipLeg } from './phone-leg.js';
 import { PhoneTransfers, replacesHeader } from './phone-transfer.js';
+import { MwiService } from './mwi-service.js';
 
 /** What a desk phone shows as the number: the user part of a SIP URI, or the whole URI. */
 export function displayNumber(uri: Uri): string {
@@ -174,9 +175,18 @@ function outgoingCallView(transfers: PhoneTransfers, call: OutgoingCall, account
   };
 }
 
-export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () => Date = () => new Date()): PhoneSip {
+/** The phone's SIP side, and how to end its subscriptions before the stack stops. */
+export type RunningPhoneSip = PhoneSip & { stop(): Promise<void> };
+
+export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () => Date = () => new Date()): RunningPhoneSip {
   const transfers = new PhoneTransfers(stack);
+  const mwi = new MwiService(stack);
   return {
+    onMessageWaiting: (listener) => mwi.onChange(listener),
+    stop: async () => {
+      await mwi.stop();
+      transfers.dispose();
+    },
     accounts(): readonly AccountStatus[] {
       return stack.registrations.snapshot().accounts.map((a) => ({
         index: a.index,

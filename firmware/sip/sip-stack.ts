@@ -16,6 +16,13 @@ import { RegistrationManager } from './registration/registration-manager.js';
 import type { RegistrationHop } from './registration/registration-client.js';
 import { NameAddr, Parameters, createCallId, createRequest, createTag, sipUri, type Uri } from './message/index.js';
 
+/** The core's session-timer settings from account 1 (RFC 4028). */
+function sessionTimerOf(config: PhoneConfig): { enabled: boolean; expires: number; refresher?: 'uac' | 'uas' } {
+  const t = config.accounts[0]?.sessionTimer;
+  if (!t?.enabled) return { enabled: false, expires: t?.expiresS ?? 1800 };
+  return { enabled: true, expires: t.expiresS, refresher: t.refresher };
+}
+
 export interface SipStackOptions {
   readonly config: PhoneConfig;
   readonly clock: Clock;
@@ -130,6 +137,9 @@ export class SipStack {
         allowDirectIp: () => live.config.features.directIpCall,
       },
       logger: { warn: (line) => console.error(`sip: ${line}`) },
+      // One core serves every account: account 1's choices apply (the settings say so).
+      reliableProvisionals: config.accounts[0]?.reliableProvisionals ?? false,
+      sessionTimer: sessionTimerOf(config),
     });
     const registrations = new RegistrationManager({
       layer,

@@ -24,7 +24,7 @@ export const SETTINGS_PAGES: readonly SettingsPage[] = [
     id: 'features',
     title: 'Call features',
     // Forwarding, call waiting and the dial plan are what a user changes about calls; so is the inter-digit timeout.
-    prefixes: ['features.', 'call_waiting.', 'forward.', 'dialplan.', 'phone_setting.inter_digit_time'],
+    prefixes: ['features.', 'call_waiting.', 'forward.', 'dialplan.', 'phone_setting.inter_digit_time', 'voice_mail.'],
     emptyText: 'No call feature settings in this firmware yet.',
   },
   {

@@ -60,7 +60,8 @@ describe('parseCfg: the documented Yealink examples', () => {
         'account.1.outbound_host =',
         'account.1.outbound_port = 5060',
         'voice_mail.number.1 = *97',
-        'account.1.100rel_enable = 0',
+        'account.1.shared_line = 0',
+        'features.headset_prior = 1',
         'account.1.nat.udp_update_enable = 2',
         'account.1.nat.udp_update_time = 60',
       ),
@@ -68,9 +69,10 @@ describe('parseCfg: the documented Yealink examples', () => {
     );
     assert.deepEqual(texts(parsed, 'error'), []);
     assert.deepEqual(texts(parsed, 'warning'), [
-      'mac.cfg:14: unknown key voice_mail.number.1, ignored',
-      'mac.cfg:15: unknown key account.1.100rel_enable, ignored',
+      'mac.cfg:15: unknown key account.1.shared_line, ignored',
+      'mac.cfg:16: unknown key features.headset_prior, ignored',
     ]);
+    assert.equal(valueOf(parsed, 'voice_mail.number.1'), '*97');
     assert.equal(valueOf(parsed, 'account.1.password'), '123');
     assert.equal(valueOf(parsed, 'account.1.sip_server.1.transport_type'), 1);
     assert.equal(valueOf(parsed, 'account.1.nat.udp_update_enable'), 2);

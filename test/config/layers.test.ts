@@ -1,3 +1,4 @@
+import { DEFAULT_CALLS_CONFIG } from '../../firmware/phone/phone.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCfg } from '../../firmware/config/cfg-parser.js';
@@ -117,13 +118,16 @@ describe('resolveConfig: get() and value()', () => {
 describe('resolveConfig: the typed view', () => {
   it('with no layers: no accounts, default SIP settings', () => {
     const { view, problems } = resolveConfig({});
-    assert.deepEqual(view, {
+    const { calls, ...rest } = view;
+    assert.deepEqual(rest, {
       accounts: [],
       sip: { listenPort: 5060, tlsListenPort: 5061, trustCtrl: false },
       security: { onlyTrustedCertificates: true },
       features: { directIpCall: true },
       time: { timeZone: '0' },
     });
+    // The phone's own fallback (no configuration at all) is the schema's defaults.
+    assert.deepEqual(calls, DEFAULT_CALLS_CONFIG);
     assert.deepEqual(problems, []);
   });
 
@@ -169,6 +173,12 @@ describe('resolveConfig: the typed view', () => {
           { index: 2, address: '10.0.0.2', port: 5061, transport: 'tls', expiresSeconds: 300, retryCounts: 3 },
         ],
         natKeepAlive: { kind: 'default', intervalSeconds: 30 },
+        autoAnswer: false,
+        dtmf: 'rfc4733',
+        sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uac' },
+        reliableProvisionals: false,
+        mwi: { subscribe: false, expiresS: 3600 },
+        voicemailNumber: '',
       },
       {
         index: 4,
@@ -180,6 +190,12 @@ describe('resolveConfig: the typed view', () => {
         servers: [{ index: 2, address: 'backup.example.com', port: 0, transport: 'dns-naptr', expiresSeconds: 3600, retryCounts: 3 }],
         outboundProxy: { host: 'sbc.example.com', port: 5099 },
         natKeepAlive: { kind: 'off', intervalSeconds: 30 },
+        autoAnswer: false,
+        dtmf: 'rfc4733',
+        sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uac' },
+        reliableProvisionals: false,
+        mwi: { subscribe: false, expiresS: 3600 },
+        voicemailNumber: '',
       },
     ]);
   });

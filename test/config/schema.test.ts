@@ -35,7 +35,8 @@ describe('the schema is consistent with itself', () => {
 
 describe('keys', () => {
   it('expands every pattern over its index ranges, without duplicates', () => {
-    const perAccount = SETTINGS.filter((s) => s.key.startsWith('account.{N}.'));
+    // Per account: account.{N}.* and the few others indexed by account (voice_mail.number.{N}).
+    const perAccount = SETTINGS.filter((s) => s.key.includes('{N}'));
     const perServer = perAccount.filter((s) => s.key.includes('{M}'));
     const global = SETTINGS.length - perAccount.length;
     const accounts = INDEX_RANGES.N.max - INDEX_RANGES.N.min + 1;

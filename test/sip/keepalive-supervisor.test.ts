@@ -2,21 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeepaliveSupervisor, type KeptAccount } from '../../firmware/sip/keepalive-supervisor.js';
 import type { AccountConfig } from '../../firmware/config/view.js';
+import { account as baseAccount } from './registration-fixtures.js';
 import type { TransportTarget } from '../../firmware/sip/transport/types.js';
 
 function account(index: number, kind: AccountConfig['natKeepAlive']['kind'], intervalSeconds = 30): AccountConfig {
-  return {
-    index,
-    label: `a${index}`,
-    displayName: '',
-    userName: `u${index}`,
-    authName: `u${index}`,
-    password: 'x',
-    servers: [],
-    natKeepAlive: { kind, intervalSeconds },
-    autoAnswer: false,
-    dtmf: 'rfc4733',
-  };
+  return baseAccount({ index, label: `a${index}`, displayName: '', userName: `u${index}`, authName: `u${index}`, password: 'x', servers: [], natKeepAlive: { kind, intervalSeconds } });
 }
 
 const udp1: TransportTarget = { protocol: 'udp', host: '127.0.0.1', port: 5060 };

@@ -269,6 +269,10 @@ export function account(overrides: Partial<AccountConfig> = {}): AccountConfig {
     natKeepAlive: { kind: 'default', intervalSeconds: 30 },
     autoAnswer: false,
     dtmf: 'rfc4733',
+    sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uac' },
+    reliableProvisionals: false,
+    mwi: { subscribe: false, expiresS: 3600 },
+    voicemailNumber: '',
     ...overrides,
   };
 }

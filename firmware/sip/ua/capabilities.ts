@@ -61,8 +61,10 @@ export const DEFAULT_ACCEPT_LANGUAGE: readonly string[] = ['en'];
  * 'timer'. It MUST do so even if the UAC is not requesting usage of the
  * session timer for this session." Listing them here also stops the §8.2.2.3
  * check answering 420 to an INVITE with Require: 100rel or Require: timer.
+ * 'replaces' (RFC 3891 §6.1): the phone can be the target of an attended
+ * transfer, so an INVITE with Require: replaces is served too.
  */
-export const DEFAULT_SUPPORTED: readonly string[] = ['100rel', 'timer'];
+export const DEFAULT_SUPPORTED: readonly string[] = ['100rel', 'timer', 'replaces'];
 
 export interface UasCapabilities {
   readonly allow: readonly string[];

@@ -1,0 +1,88 @@
+/**
+ * Message waiting for every account (RFC 3842): a message-summary client per
+ * account, subscribing when account.N.subscribe_mwi asks and in any case
+ * taking the unsolicited NOTIFYs many PBXs send without a subscription.
+ * Follows configuration changes through the registrations' change events.
+ */
+import type { AccountConfig } from '../config/view.js';
+import type { MessageWaiting } from '../phone/phone-sip.js';
+import { MessageSummaryClient, serveUnsolicitedMessageSummary } from './mwi/message-summary-client.js';
+import { addressOfRecord } from './registration/register-request.js';
+import type { SipStack } from './sip-stack.js';
+
+interface AccountMwi {
+  readonly key: string;
+  readonly client: MessageSummaryClient;
+}
+
+/** What makes a new client necessary: who subscribes, where, for how long. */
+function clientKey(a: AccountConfig): string {
+  return JSON.stringify([a.userName, a.displayName, a.servers[0]?.address, a.outboundProxy ?? null, a.mwi]);
+}
+
+export class MwiService {
+  readonly #stack: SipStack;
+  readonly #accounts = new Map<number, AccountMwi>();
+  readonly #latest = new Map<number, MessageWaiting>();
+  readonly #listeners = new Set<(accountIndex: number, waiting: MessageWaiting) => void>();
+  readonly #offs: (() => void)[] = [];
+
+  constructor(stack: SipStack) {
+    this.#stack = stack;
+    this.#offs.push(serveUnsolicitedMessageSummary(stack.core, () => [...this.#accounts.values()].map((a) => a.client)));
+    this.#offs.push(stack.registrations.onChange(() => this.configure()));
+    this.configure();
+  }
+
+  onChange(listener: (accountIndex: number, waiting: MessageWaiting) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  latest(accountIndex: number): MessageWaiting | undefined {
+    return this.#latest.get(accountIndex);
+  }
+
+  /** Brings the clients in line with the accounts in force. */
+  configure(): void {
+    const accounts = this.#stack.config.accounts;
+    for (const [index, mwi] of this.#accounts) {
+      const now = accounts.find((a) => a.index === index);
+      if (!now || clientKey(now) !== mwi.key) {
+        mwi.client.dispose();
+        this.#accounts.delete(index);
+      }
+    }
+    for (const account of accounts) {
+      if (this.#accounts.has(account.index)) continue;
+      const registration = this.#stack.registrations.client(account.index);
+      const server = account.servers[0];
+      if (!registration || !server) continue;
+      const client = new MessageSummaryClient({
+        core: this.#stack.core,
+        clock: this.#stack.core.sessionContext.clock,
+        sender: registration.sender,
+        server: () => registration.callTarget(),
+        aor: addressOfRecord(account, server),
+        ...(account.displayName ? { displayName: account.displayName } : {}),
+        expires: account.mwi.expiresS,
+        userAgent: this.#stack.userAgent,
+        log: (line) => console.error(`sip/mwi: account ${account.index}: ${line}`),
+      });
+      client.onSummary((s) => {
+        const waiting: MessageWaiting = { waiting: s.waiting, newCount: s.newCount, oldCount: s.oldCount };
+        this.#latest.set(account.index, waiting);
+        for (const l of this.#listeners) l(account.index, waiting);
+      });
+      if (account.mwi.subscribe) client.start();
+      this.#accounts.set(account.index, { key: clientKey(account), client });
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.#offs) off();
+    await Promise.all([...this.#accounts.values()].map((a) => a.client.stop().catch(() => undefined)));
+    for (const a of this.#accounts.values()) a.client.dispose();
+    this.#accounts.clear();
+  }
+}
