@@ -161,11 +161,12 @@ describe('old-style hold: c=0.0.0.0 (RFC 3264 §8.4)', () => {
     assert.equal(audio.remote.address, '0.0.0.0');
   });
 
-  it('our answer keeps our real address, and its direction follows the offered attribute (RFC 6337 §5.4)', () => {
+  it('our answer keeps our real address and is recvonly, as to a=sendonly (call-flows.md, held party)', () => {
     const plain = answered(createAnswer(heldOffer(), phoneB()));
     assert.match(plain.sdp, /^c=IN IP4 198\.51\.100\.20$/m);
     assert.doesNotMatch(plain.sdp, /0\.0\.0\.0/);
-    assert.match(plain.sdp, /^a=sendrecv$/m);
+    assert.match(plain.sdp, /^a=recvonly$/m);
+    assert.match(answered(createAnswer(heldOffer('a=inactive'), phoneB())).sdp, /^a=inactive$/m);
     const withSendonly = answered(createAnswer(heldOffer('a=sendonly'), phoneB()));
     assert.match(withSendonly.sdp, /^a=recvonly$/m);
     assert.equal(accepted(withSendonly.negotiated[0]).recv, true);

@@ -24,14 +24,14 @@
  */
 import type { CodecDescriptor } from '../codecs/codec.js';
 import { matchCodec } from './codec-match.js';
-import { answerDirection, receives } from './direction.js';
+import { answerDirection, directionOf, receives, sends } from './direction.js';
 import { answerFmtp } from './fmtp-answer.js';
 import { connectionOf, DEFAULT_PTIME, addressTypeOf } from './local-media.js';
 import type { LocalMedia } from './local-media.js';
 import type { NegotiatedMedia, RejectedMedia } from './negotiated.js';
 import { parseSdp } from './parse.js';
 import type { MediaDescription, PayloadFormat, SessionDescription } from './session-description.js';
-import { effectiveConnection, effectiveDirection, rtpProfileOf } from './session-description.js';
+import { effectiveConnection, effectiveDirection, isUnspecifiedAddress, rtpProfileOf } from './session-description.js';
 import { decideSrtpAnswer, keepPreviousKey } from './srtp-policy.js';
 import { acceptedStream, commonCodecs } from './stream-negotiation.js';
 import { newOrigin, versioned } from './version.js';
@@ -89,8 +89,8 @@ export function createAnswer(
       sessionName: previous?.sessionName ?? '-',
       // Always our real address, even to an old-style hold offer: c=0.0.0.0
       // is the offerer's way of saying "do not send to me", not something an
-      // answer mirrors (RFC 3264 §8.4; RFC 6337 §5.4 gives c=0.0.0.0 no
-      // meaning for the answer's direction either).
+      // answer mirrors (RFC 3264 §8.4); the direction of the answer says it
+      // (answerLine below).
       connection: connectionOf(local.address),
       media: answers.map((a) => a.line),
     },
@@ -180,7 +180,12 @@ function answerLine(
     .filter((x) => x.codec.kind === 'audio' || eventsAtAudioRate.length === 0 || eventsAtAudioRate.includes(x))
     .map((x) => x.format);
 
-  const offeredDirection = effectiveDirection(session, m);
+  // An old-style hold (c=0.0.0.0, RFC 3264 §8.4: the offerer wants no media)
+  // is answered as a=sendonly is — recvonly, or inactive — as call-flows.md
+  // asks of the held party, so the answer says what we will do: send nothing.
+  const written = effectiveDirection(session, m);
+  const oldStyleHold = isUnspecifiedAddress(effectiveConnection(session, m)?.address ?? '');
+  const offeredDirection = oldStyleHold ? directionOf(sends(written), false) : written;
   const direction = answerDirection(offeredDirection, local.direction ?? 'sendrecv');
   const line: MediaDescription = {
     media: 'audio',

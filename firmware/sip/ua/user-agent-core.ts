@@ -266,14 +266,23 @@ export class UserAgentCore {
    * Where `request` goes (resolveTarget), for a sender that needs the target
    * before it starts a transaction — the AuthenticatingSender of an
    * in-dialog request (ua/transfer/). Undefined when it cannot be routed.
+   * Answers synchronously when the resolver does (a literal address), so
+   * the caller can send at once: in-dialog requests must leave in CSeq order
+   * (§12.2.1.1), and a later one must not overtake a request waiting here.
    */
-  async targetOf(request: SipRequest): Promise<TransportTarget | undefined> {
+  targetOf(request: SipRequest): TransportTarget | undefined | Promise<TransportTarget | undefined> {
+    let resolved: TransportTarget | undefined | Promise<TransportTarget | undefined>;
     try {
-      return await this.#resolveTarget(request);
+      resolved = this.#resolveTarget(request);
     } catch (e) {
       this.#unresolvable(request, e);
       return undefined;
     }
+    if (!(resolved instanceof Promise)) return resolved;
+    return resolved.catch((e: unknown) => {
+      this.#unresolvable(request, e);
+      return undefined;
+    });
   }
 
   #sendTo(request: SipRequest, target: TransportTarget | undefined, handlers: ClientTransactionHandlers): SentRequest | undefined {

@@ -21,7 +21,7 @@ export interface TransferContext {
   readonly clock: Clock;
   readonly timers: TimerValues;
   /** Where an in-dialog request goes: its first Route or remote target, resolved (UserAgentCore.targetOf). */
-  targetOf(request: SipRequest): Promise<TransportTarget | undefined>;
+  targetOf(request: SipRequest): TransportTarget | undefined | Promise<TransportTarget | undefined>;
   /** The account's sender: answers our server's 401/407 with CSeq + 1. */
   readonly sender: Pick<AuthenticatingSender, 'send'>;
   /** Whether `target` is our registrar or outbound proxy: only then is a challenge answered. */

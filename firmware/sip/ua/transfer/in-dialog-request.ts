@@ -16,6 +16,7 @@ import { getCSeq } from '../../message/index.js';
 import type { MessageBody, SipRequest, SipResponse } from '../../message/index.js';
 import type { AuthFailure } from '../authenticating-sender.js';
 import type { TransferContext } from './context.js';
+import type { TransportTarget } from '../../transport/types.js';
 
 export interface InDialogSendOptions {
   readonly headers?: Iterable<readonly [string, string]>;
@@ -58,7 +59,7 @@ export type InDialogOutcome =
 
 const OWN_PATHS: readonly string[] = ['INVITE', 'ACK', 'CANCEL'];
 
-export async function sendInDialogRequest(
+export function sendInDialogRequest(
   ctx: TransferContext,
   dialog: Dialog,
   method: string,
@@ -69,9 +70,22 @@ export async function sendInDialogRequest(
   try {
     request = dialog.createRequest(method, { headers: options.headers, body: options.body });
   } catch (e) {
-    return { kind: 'not-sent', reason: e instanceof Error ? e.message : String(e) };
+    return Promise.resolve({ kind: 'not-sent', reason: e instanceof Error ? e.message : String(e) });
   }
-  const target = await ctx.targetOf(request);
+  // §12.2.1.1: the CSeq was taken just now; the request leaves before anything
+  // else in the dialog can take the next one — so no await unless the route
+  // really needs a DNS lookup.
+  const target = ctx.targetOf(request);
+  return target instanceof Promise ? target.then((t) => sendTo(ctx, dialog, request, t, options)) : sendTo(ctx, dialog, request, target, options);
+}
+
+async function sendTo(
+  ctx: TransferContext,
+  dialog: Dialog,
+  request: SipRequest,
+  target: TransportTarget | undefined,
+  options: InDialogSendOptions,
+): Promise<InDialogOutcome> {
   if (target === undefined) {
     return { kind: 'failure', status: 503, reason: 'no route to the next hop', request, attempts: 0, endDialog: false };
   }
