@@ -14,6 +14,7 @@ import type { KeyEvent } from '../../drivers/keypad/matrix-scanner.js';
 import type { KeyName } from '../../drivers/keypad/key-names.js';
 import type { HookState } from '../../drivers/hook/hook-switch.js';
 import type { TimerHandle } from '../../drivers/bus/clock.js';
+import type { AudioOutput } from '../../drivers/codec/audio-codec.js';
 import { defineStandardGlyphs } from '../../drivers/lcd/glyphs.js';
 import type { CallsConfig, DtmfMode } from '../config/view.js';
 import { FIRMWARE_VERSION } from '../version.js';
@@ -85,6 +86,7 @@ export interface PhoneStatus {
     readonly media?: CallMediaStats;
   } | null;
   readonly muted: boolean;
+  readonly audioPath: AudioOutput;
   readonly dnd: boolean;
   readonly missedCalls: number;
   /** Voicemail per the PBX (RFC 3842), summed over the accounts. */
@@ -163,6 +165,8 @@ export class Phone {
   private volumeDb = 0;
   private dtmfReceived = '';
   private readonly voicemail = new Map<number, MessageWaiting>();
+  /** Where the call's audio goes: the handset, the loudspeaker (hands-free) or a headset. */
+  private audioPath: AudioOutput = 'handset';
   private callTimer: TimerHandle | undefined;
   private readonly media: PhoneMedia | undefined;
   private readonly address: () => string;
@@ -199,6 +203,7 @@ export class Phone {
         log: this.log,
         history: (event) => this.recordHistory(event),
         lookupName: (number) => options.phonebook?.lookup(number)?.contact.name,
+        dtmfReceived: (digit) => this.noteDtmf(digit),
       });
     }
     this.menus = new Menus(this.menuHost());
@@ -275,16 +280,17 @@ export class Phone {
     if (this.calls) this.unsubscribe.push(this.calls.onChange(() => this.onCallsChanged()));
     if (this.options.history) this.unsubscribe.push(this.options.history.changes.on(() => this.render()));
     if (this.media) {
-      this.unsubscribe.push(
-        this.media.onDtmf((_id, digit) => {
-          this.dtmfReceived = (this.dtmfReceived + digit).slice(-MAX_DIGITS);
-        }),
-      );
+      this.unsubscribe.push(this.media.onDtmf((_id, digit) => this.noteDtmf(digit)));
     }
     if (this.hw.hookState() === 'off-hook') this.startDialing(false);
     this.render();
     this.scheduleMinuteTick();
     await this.settled();
+  }
+
+  /** DTMF the far end sent (an IVR's prompt, a doorphone's code): kept for `state`. */
+  private noteDtmf(digit: string): void {
+    this.dtmfReceived = (this.dtmfReceived + digit).slice(-MAX_DIGITS);
   }
 
   /** Resolves when everything the phone has decided to show is on the display. */
@@ -383,6 +389,7 @@ export class Phone {
           }
         : null,
       muted: this.muted,
+      audioPath: this.audioPath,
       dnd: this.config().dnd,
       missedCalls: this.options.history?.missedUnseen ?? 0,
       voicemail: this.voicemailTotal(),
@@ -492,6 +499,7 @@ export class Phone {
 
   private onCallsChanged(): void {
     const live = this.liveCalls;
+    if (live.length === 0 && this.audioPath === 'speaker' && this.mode !== 'dialing') this.setAudioPath('handset');
     if (live.length === 0 && this.mode === 'transfer') this.setMode('idle');
     if (live.some((c) => c.direction === 'incoming' && c.phase === 'ringing') && this.mode === 'menu') this.setMode('idle');
     if (live.length === 0 && this.mode === 'idle' && this.hw.hookState() === 'off-hook' && !this.calls?.calls.some((c) => c.notice !== undefined)) {
@@ -526,8 +534,22 @@ export class Phone {
     }
   }
 
+  /** Routes the codec's output and microphone, and lights the speaker or headset key. */
+  private setAudioPath(path: AudioOutput): void {
+    if (path === this.audioPath) return;
+    this.audioPath = path;
+    for (const key of ['speaker', 'headset'] as const) this.hw.leds.get(key)?.[path === key ? 'on' : 'off']();
+    const codec = this.hw.codec;
+    if (!codec) return;
+    Promise.all([codec.setOutput(path), codec.setInputSource(path)]).catch((e: unknown) =>
+      this.log(`audio path ${path}: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
   private onHook(state: HookState): void {
     const calls = this.calls;
+    // Lifting the handset takes the audio from the loudspeaker; a headset stays.
+    if (state === 'off-hook' && this.audioPath === 'speaker') this.setAudioPath('handset');
     const focus = calls?.focus;
     const ringingIn = this.liveCalls.find((c) => c.direction === 'incoming' && c.phase === 'ringing');
     if (state === 'off-hook') {
@@ -627,9 +649,21 @@ export class Phone {
       case 'speaker':
       case 'headset': {
         const view = this.view();
-        if (view.kind === 'ringing') this.act(() => this.perform('answer', view));
-        else if (this.mode === 'dialing') this.collector?.send();
-        else if (this.liveCalls.length === 0 && this.mode === 'idle') this.startDialing(false);
+        const wanted: AudioOutput = this.audioPath === key ? (this.hw.hookState() === 'off-hook' ? 'handset' : key) : key;
+        if (view.kind === 'ringing') {
+          this.setAudioPath(key);
+          this.act(() => this.perform('answer', view));
+        } else if (this.liveCalls.some((c) => c.phase === 'confirmed')) {
+          // Hands-free off with the handset on the hook ends the call, as on any desk phone.
+          if (wanted === key || this.hw.hookState() === 'off-hook') this.setAudioPath(wanted);
+          else this.act(() => this.perform('end', view));
+        } else if (this.mode === 'dialing') {
+          this.setAudioPath(key);
+          this.collector?.send();
+        } else if (this.liveCalls.length === 0 && this.mode === 'idle') {
+          this.setAudioPath(key);
+          this.startDialing(false);
+        }
         return true;
       }
       default:

@@ -6,6 +6,7 @@
 import type {
   AccountStatus,
   DialogIdentity,
+  MessageWaiting,
   IncomingCallEnd,
   IncomingCallView,
   IncomingReferView,
@@ -179,7 +180,15 @@ export class FakeSip implements PhoneSip {
   readonly placed: FakeOutgoing[] = [];
   private readonly accountListeners = new Set<() => void>();
   private readonly callListeners = new Set<(call: IncomingCallView) => void>();
+  private readonly mwiListeners = new Set<(index: number, waiting: MessageWaiting) => void>();
   private n = 0;
+  onMessageWaiting(l: (index: number, waiting: MessageWaiting) => void): () => void {
+    this.mwiListeners.add(l);
+    return () => this.mwiListeners.delete(l);
+  }
+  messageWaiting(index: number, waiting: MessageWaiting): void {
+    for (const l of this.mwiListeners) l(index, waiting);
+  }
   accounts(): readonly AccountStatus[] {
     return this.accountList;
   }
@@ -221,7 +230,9 @@ export class FakeRefer implements IncomingReferView {
     readonly referredBy?: string,
     readonly replaces?: DialogIdentity,
   ) {}
+  /** As the real notifier: 202, and at once the NOTIFY with "100 Trying". */
   accept(): { progress(status: number, reason: string): void } {
+    this.progress.push('100 Trying');
     return { progress: (status, reason) => this.progress.push(`${status} ${reason}`) };
   }
   reject(status: number): void {

@@ -54,6 +54,8 @@ export interface CallManagerOptions {
   readonly history?: (event: HistoryEvent) => void;
   /** Caller names from the phonebook. */
   readonly lookupName?: (number: string) => string | undefined;
+  /** A DTMF digit the peer sent as SIP INFO (RFC 4733 events come from the media side). */
+  readonly dtmfReceived?: (digit: string) => void;
 }
 
 /** How long a failure notice stays on the screen. */
@@ -62,8 +64,6 @@ const NOTICE_MS = 4000;
 const REPLACED_CALL_GRACE_MS = 5000;
 /** The phone has two lines (call waiting, consultation); a third caller hears busy. */
 const MAX_CALLS = 2;
-
-const SIPFRAG_TRYING = 100;
 
 function partyOf(uri: string, name = ''): RemoteParty {
   const m = /^sips?:([^@;>]+)@/i.exec(uri);
@@ -500,7 +500,7 @@ export class CallManager {
       },
       refer: (refer) => this.#referred(call, refer),
       infoDtmf: (digit) => {
-        this.o.log(`calls: ${call.id}: DTMF ${digit} (INFO)`);
+        this.o.dtmfReceived?.(digit);
         this.#changed();
       },
     });
@@ -517,8 +517,8 @@ export class CallManager {
       refer.reject(403);
       return;
     }
+    // accept() answers 202 and sends the first NOTIFY, "SIP/2.0 100 Trying" (RFC 3515 §2.4.4).
     const subscription = refer.accept();
-    subscription.progress(SIPFRAG_TRYING, 'Trying');
     this.#notice(call, 'Transferred');
     const options = {
       accountIndex: call.accountIndex,
