@@ -8,6 +8,19 @@ import { sipParseBenchmark } from './sip-parse-bench.js';
 import { codecBenchmark } from './codec-bench.js';
 import { jitterBenchmark } from './jitter-bench.js';
 import { systemBenchmark } from './system-bench.js';
+import { callSetupBenchmark } from './call-setup-bench.js';
+import { callCostBenchmark } from './call-cost-bench.js';
+import { sendPacingBenchmark } from './send-pacing-bench.js';
+import { mouthToEarBenchmark } from './mouth-to-ear-bench.js';
 
 /** Registered benchmarks, in the order `npm run bench` runs them. */
-export const benchmarks: readonly Benchmark[] = [sipParseBenchmark, codecBenchmark, jitterBenchmark, systemBenchmark];
+export const benchmarks: readonly Benchmark[] = [
+  sipParseBenchmark,
+  codecBenchmark,
+  jitterBenchmark,
+  systemBenchmark,
+  callSetupBenchmark,
+  callCostBenchmark,
+  sendPacingBenchmark,
+  mouthToEarBenchmark,
+];

@@ -8,6 +8,8 @@
 import type { Benchmark } from './registry.js';
 import { formatTable } from './measure.js';
 import { processUsage } from './process-usage.js';
+import { COMPARISON_HEADER, comparisonRow } from './figures.js';
+import { registeredIn, unregistered } from './callee.js';
 import { startKamailio, type Kamailio } from '../../test/pbx/kamailio.js';
 import { startBaresip } from '../../test/peers/baresip.js';
 import { accountsCfg, startPhoneUnderTest } from '../../test/helpers/phone-under-test.js';
@@ -19,14 +21,6 @@ interface Sample {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function registeredIn(pbx: Kamailio, user: string, since: number, timeoutMs = 20_000): Promise<number> {
-  for (;;) {
-    if ((await pbx.contacts(user)).length > 0) return performance.now() - since;
-    if (performance.now() - since > timeoutMs) throw new Error(`${user} did not register within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
 
 async function idleFootprint(pid: number, seconds: number): Promise<{ cpuPercent: number; rssMiB: number }> {
   const before = processUsage(pid);
@@ -46,7 +40,7 @@ async function phoneSample(pbx: Kamailio, idleSeconds: number): Promise<Sample> 
   } finally {
     await phone.stop();
     // The phone unregisters on quit; wait so the next run starts from no binding.
-    for (let i = 0; i < 100 && (await pbx.contacts('1001')).length > 0; i++) await sleep(20);
+    await unregistered(pbx, '1001');
   }
 }
 
@@ -59,18 +53,8 @@ async function baresipSample(pbx: Kamailio, idleSeconds: number): Promise<Sample
     return { bootMs, idleCpuPercent: idle.cpuPercent, idleRssMiB: idle.rssMiB };
   } finally {
     await peer.stop();
-    for (let i = 0; i < 100 && (await pbx.contacts('1002')).length > 0; i++) await sleep(20);
+    await unregistered(pbx, '1002');
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-function spread(values: readonly number[], digits: number): string {
-  return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 }
 
 export const systemBenchmark: Benchmark = {
@@ -89,14 +73,10 @@ export const systemBenchmark: Benchmark = {
     } finally {
       await pbx.stop();
     }
-    const row = (what: string, pick: (s: Sample) => number, digits: number): string[] => {
-      const p = phone.map(pick);
-      const b = peer.map(pick);
-      const ratio = median(b) === 0 ? '—' : (median(p) / median(b)).toFixed(2);
-      return [what, `${median(p).toFixed(digits)} (${spread(p, digits)})`, `${median(b).toFixed(digits)} (${spread(b, digits)})`, ratio];
-    };
+    const row = (what: string, pick: (s: Sample) => number, digits: number): string[] =>
+      comparisonRow(what, phone.map(pick), peer.map(pick), digits);
     return formatTable(
-      ['measure', 'deskphone', 'baresip 1.0', 'ratio'],
+      COMPARISON_HEADER,
       [
         row('boot to REGISTER 200 OK, ms', (s) => s.bootMs, 0),
         row(`idle registered CPU over ${idleSeconds} s, %`, (s) => s.idleCpuPercent, 2),

@@ -51,6 +51,11 @@ export interface RelayOptions {
   readonly pacingPeriodMs?: number;
   /** Per-flow and per-direction log entries kept at most; default 1,000,000. */
   readonly logLimit?: number;
+  /**
+   * Sees every packet as it arrives, with its arrival time, before it is
+   * impaired (the bench reads SIP start lines off the wire with this).
+   */
+  readonly observe?: (direction: Direction, packet: Buffer, arrivalNs: bigint) => void;
 }
 
 export interface FlowStats {
@@ -245,6 +250,7 @@ export class ImpairmentRelay {
   private onMessage(direction: Direction, msg: Buffer, from: RemoteInfo): void {
     const arrivalNs = process.hrtime.bigint(); // first, before any work of ours
     if (this.closed) return;
+    this.options.observe?.(direction, msg, arrivalNs);
     const source: Endpoint = { host: from.address, port: from.port };
     if (direction === 'a-to-b') this.targetA ??= source;
     else this.targetB ??= source;
