@@ -204,6 +204,7 @@ export class Phone {
         history: (event) => this.recordHistory(event),
         lookupName: (number) => options.phonebook?.lookup(number)?.contact.name,
         dtmfReceived: (digit) => this.noteDtmf(digit),
+        ...(options.directIpAllowed ? { directIpAllowed: options.directIpAllowed } : {}),
       });
     }
     this.menus = new Menus(this.menuHost());

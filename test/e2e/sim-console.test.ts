@@ -34,7 +34,7 @@ describe('the phone on the simulated board, through the console', () => {
     const run = await runPhone(['--console', 'stdio'], 'dial 1002\nhangup\nanswer\nkey banana\nhook maybe\nquit\n');
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(answers(run.stdout), [
-      'ERR account 1 has no server to dial 1002 at',
+      'ERR no account domain to dial 1002 at',
       'ERR no call',
       'ERR no call is ringing',
       'ERR unknown key "banana" (try help)',

@@ -91,6 +91,16 @@ describe('phone features', () => {
     assert.equal(rig.hw.leds.get('message')?.showing, 'off');
   });
 
+  it('an IP typed with * for . is called directly; with direct IP calls off it is refused', async (t) => {
+    const rig = await start(t);
+    await rig.hw.human.setHook(true);
+    await press(rig, '1', '9', '2', 'star', '0', 'star', '2', 'star', '1', '0', 'ok');
+    assert.equal(rig.sip.placed[0]?.request.target, 'sip:192.0.2.10');
+    const off = await start(t, { directIpAllowed: () => false });
+    await assert.rejects(off.phone.dial('192.0.2.10'), /direct IP calls are disabled/);
+    assert.equal(off.sip.placed.length, 0);
+  });
+
   it('the DND softkey stores features.dnd.enable in the local settings', async (t) => {
     const rig = await start(t);
     assert.match(rig.hw.screenLines()[3] ?? '', /DND/);

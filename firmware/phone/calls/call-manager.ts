@@ -13,6 +13,7 @@ import type { CallsConfig, DtmfMode } from '../../config/view.js';
 import type { DialogIdentity, IncomingCallView, IncomingReferView, OutgoingProgress, PhoneSip, SipLeg } from '../phone-sip.js';
 import { Call, type CallState, type RemoteParty } from './call.js';
 import { CallMedia, type CallMediaOptions } from './call-media.js';
+import { dialTarget } from '../dialplan/dial-target.js';
 
 /** One entry of `state`'s call list (issue #5 §4). */
 export interface CallSummary {
@@ -54,6 +55,8 @@ export interface CallManagerOptions {
   readonly history?: (event: HistoryEvent) => void;
   /** Caller names from the phonebook. */
   readonly lookupName?: (number: string) => string | undefined;
+  /** features.direct_ip_call_enable: an IP address typed (or with * for .) is called directly. */
+  readonly directIpAllowed?: () => boolean;
   /** A DTMF digit the peer sent as SIP INFO (RFC 4733 events come from the media side). */
   readonly dtmfReceived?: (digit: string) => void;
 }
@@ -183,15 +186,18 @@ export class CallManager {
 
   // ——— placing calls ———
 
-  /** A number, name or URI as typed → a SIP URI at the account's domain (issue #5 §4). */
+  /**
+   * A number, name, IP address (also typed with * for .) or URI as typed →
+   * the SIP URI to call: bare numbers and names at the account's server
+   * (issue #5 §4), through dialplan/dial-target.ts.
+   */
   resolveTarget(target: string, accountIndex = 1): string {
     const t = target.trim();
     if (t === '') throw new Error('nothing to dial');
-    if (/^sips?:/i.test(t)) return t;
-    if (t.includes('@')) return `sip:${t}`;
-    const domain = this.o.sip.domainOf(accountIndex);
-    if (domain === undefined) throw new Error(`account ${accountIndex} has no server to dial ${t} at`);
-    return `sip:${t}@${domain}`;
+    const domain = this.o.sip.domainOf(accountIndex) ?? '';
+    const resolved = dialTarget(t, { domain, directIpAllowed: this.o.directIpAllowed?.() ?? true });
+    if ('error' in resolved) throw new Error(resolved.error);
+    return resolved.uri;
   }
 
   /**
