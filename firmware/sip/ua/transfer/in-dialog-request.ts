@@ -65,7 +65,8 @@ export function sendInDialogRequest(
   method: string,
   options: InDialogSendOptions = {},
 ): Promise<InDialogOutcome> {
-  if (OWN_PATHS.includes(method)) throw new RangeError(`${method} is not sent as a plain in-dialog request`);
+  // A programming error, reported as the rejection it always was.
+  if (OWN_PATHS.includes(method)) return Promise.reject(new RangeError(`${method} is not sent as a plain in-dialog request`));
   let request: SipRequest;
   try {
     request = dialog.createRequest(method, { headers: options.headers, body: options.body });
