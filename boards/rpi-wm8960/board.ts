@@ -15,7 +15,9 @@ export const board: BoardDescription = {
   description: 'Raspberry Pi + WM8960 HAT + HD44780 20x4 (PCF8574 @0x27) + 4x8 key matrix',
   platform: 'linux',
   i2c: [{ id: 'i2c1', number: 1 }],
-  pcm: { alsaDevice: 'plughw:CARD=wm8960soundcard,DEV=0', periodMs: 20, bufferMs: 80 },
+  // 10 ms periods: the playback clock pulls from the jitter buffer every 10 ms, so
+  // playout delay moves in 10 ms steps, not 20 (BENCHMARKS.md, "pull-grid bound").
+  pcm: { alsaDevice: 'plughw:CARD=wm8960soundcard,DEV=0', periodMs: 10, bufferMs: 40 },
   serialConsole: { path: '/dev/serial0', baud: 115200 },
   parts: [
     {
