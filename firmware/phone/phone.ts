@@ -461,6 +461,8 @@ export class Phone {
     this.hw.clock.clearTimer(this.callTimer);
     this.collector?.dispose();
     for (const off of this.unsubscribe) off();
+    // Quitting or rebooting ends the calls on the wire too, before SIP stops.
+    this.calls?.endAll();
     this.calls?.dispose();
     await this.writer.settled();
   }

@@ -177,6 +177,25 @@ describe('calls on the phone', () => {
     assert.equal(legB.hungUp, 1);
   });
 
+  it('ends its calls when it stops: BYE for a connected call, 480 for one ringing in', async () => {
+    const board = findBoard('sim');
+    assert.ok(board);
+    const clock = new SystemClock();
+    const hw = await createSimHardware(board.description, clock, clockDelay(clock));
+    const media = new FakeMedia();
+    const sip = new FakeSip();
+    const phone = new Phone(hw, { sip, media, log: () => undefined });
+    await phone.start();
+    await phone.dial('bob');
+    const leg = sip.placed[0]?.answer();
+    await flush(phone);
+    const ringing = sip.ring('Carol', '1003');
+    await phone.dispose();
+    await hw.dispose();
+    assert.equal(leg?.hungUp, 1);
+    assert.deepEqual(ringing.rejectedWith, [480]);
+  });
+
   it('sends DTMF as RFC 4733 events by default', async (t) => {
     const { phone, media, sip } = await start(t);
     await phone.dial('bob');

@@ -683,6 +683,18 @@ export class CallManager {
     this.#timers.delete(call);
   }
 
+  /** Ends every call (BYE, CANCEL or a final response): the phone is going away. */
+  endAll(): void {
+    for (const call of this.#calls.filter((c) => !c.ended)) {
+      try {
+        if (call.phase === 'ringing' && call.direction === 'incoming') call.incoming?.reject(480);
+        else this.hangup(call.id);
+      } catch (e) {
+        this.o.log(`calls: ending ${call.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
   dispose(): void {
     this.#offIncoming();
     for (const t of this.#timers.values()) this.o.clock.clearTimer(t);
