@@ -288,7 +288,12 @@ export class MediaStream {
       if (remote) this.receiver.setRemote(transportOf(remote));
       this.startRtcp();
     }
+    // Back from a hold: nothing pulled the jitter buffer meanwhile, so its
+    // playout point still sits where the hold began and the peer's timestamps
+    // are a hold's length ahead. Start it afresh, or it conceals that gap.
+    const resumesReceiving = !this.directionNow.recv && next.direction.recv;
     this.directionNow = next.direction;
+    if (resumesReceiving) this.formats.current.jitter.reset();
     if (wasSending && !this.sending) this.dropPendingDtmf();
   }
 
