@@ -69,12 +69,11 @@ export class Menus {
     return this.stack.length > 0;
   }
 
-  /** Opens the root menu, or a page of it straight away (the Hist and Fwd softkeys of the idle screen). */
-  openAt(page?: 'history' | 'forward'): void {
+  /** Opens the root menu, or a page of it straight away (Hist and Fwd on the idle screen, Down while dialing). */
+  openAt(page?: 'history' | 'phonebook' | 'forward'): void {
     this.stack.length = 0;
     this.stack.push({ kind: 'menu', cursor: 0 });
-    if (page === 'history') this.enter(0);
-    if (page === 'forward') this.enter(4);
+    if (page !== undefined) this.enter(ROOT_ITEMS.indexOf(page === 'history' ? 'History' : page === 'phonebook' ? 'Phonebook' : 'Call forward'));
   }
 
   close(): void {

@@ -604,6 +604,12 @@ export class Phone {
     }
     if (key === 'up' || key === 'down') {
       if (this.mode === 'menu') this.menus.move(key === 'down' ? 1 : -1);
+      else if (this.mode === 'dialing' && (this.collector?.view().digits ?? '') === '') {
+        // Nothing typed yet: Down picks the number from the phonebook (names have no digits to type).
+        this.stopDialing();
+        this.setMode('menu');
+        this.menus.openAt('phonebook');
+      }
       this.render();
       return;
     }

@@ -133,9 +133,15 @@ describe('phone features', () => {
     assert.equal(rig.phone.status().calls[0]?.remoteName, 'Carol', 'the caller name comes from the phonebook');
     rig.sip.placed[0]?.answer();
     await flush(rig.phone);
+    // A second call from the phonebook: New (the first is held), Down opens the phonebook, Dial.
+    await press(rig, 'soft3', 'down');
+    assert.equal(rig.phone.status().screen, 'phonebook');
+    await press(rig, 'soft1');
+    assert.equal(rig.sip.placed[1]?.request.target, 'sip:2001@pbx.test');
+    assert.equal(rig.phone.status().calls[0]?.state, 'held');
     rig.phone.hangup();
     await flush(rig.phone);
-    assert.equal(history.entries('dialed')[0]?.number, '2002', 'the dialed call is in the history');
+    assert.equal(history.entries('dialed')[0]?.number, '2001', 'the dialed call is in the history');
   });
 
   it('conference: two calls joined are mixed so each hears the other two; Split holds one again', async (t) => {
