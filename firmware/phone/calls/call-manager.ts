@@ -8,7 +8,9 @@
  * It knows SIP and audio only through PhoneSip and CallMedia, and the
  * screens not at all: it emits 'changed' and the phone redraws.
  */
-import type { Clock, TimerHandle } from '../../../drivers/bus/clock.js';
+import type { Clock } from '../../../drivers/bus/clock.js';
+import { TimerSet } from '../../sip/transaction/timer-set.js';
+import { numberOfUri } from '../directory/phone-number.js';
 import type { CallsConfig, DtmfMode } from '../../config/view.js';
 import type { DialogIdentity, IncomingCallView, IncomingReferView, OutgoingProgress, PhoneSip, SipLeg } from '../phone-sip.js';
 import { Call, type CallState, type RemoteParty } from './call.js';
@@ -65,12 +67,14 @@ export interface CallManagerOptions {
 const NOTICE_MS = 4000;
 /** After an attended transfer's 200, the replaced call should get the target's BYE; end it ourselves after this. */
 const REPLACED_CALL_GRACE_MS = 5000;
+/** A blind transferor leaves at the first NOTIFY, or after this long if none comes (flow 1, F13-F17). */
+const BLIND_TRANSFER_LEAVE_MS = 2000;
 /** The phone has two lines (call waiting, consultation); a third caller hears busy. */
 const MAX_CALLS = 2;
 
 function partyOf(uri: string, name = ''): RemoteParty {
-  const m = /^sips?:([^@;>]+)@/i.exec(uri);
-  return { name, number: m?.[1] ?? uri.replace(/^sips?:/i, ''), uri };
+  // A URI without a user part (an IP dialed directly) shows as itself.
+  return { name, number: numberOfUri(uri) || uri.replace(/^sips?:/i, ''), uri };
 }
 
 /** Two names of one dialog, both from our side. */
@@ -81,7 +85,8 @@ export function sameDialog(a: DialogIdentity, b: DialogIdentity): boolean {
 export class CallManager {
   readonly #calls: Call[] = [];
   readonly #listeners = new Set<() => void>();
-  readonly #timers = new Map<Call, TimerHandle>();
+  /** Per call: `<id>:notice`, `<id>:no-answer`, `<id>:forget`, `<id>:leave`, `<id>:replaced`; all cleared by dispose(). */
+  readonly #timers: TimerSet<string>;
   #nextId = 1;
   /** The call the user is on now (the other line, if any, is held or ringing). */
   #focus: Call | undefined;
@@ -89,6 +94,7 @@ export class CallManager {
   readonly #offIncoming: () => void;
 
   constructor(private readonly o: CallManagerOptions) {
+    this.#timers = new TimerSet(o.clock);
     this.#offIncoming = o.sip.onIncomingCall((view) => this.#incoming(view));
   }
 
@@ -151,11 +157,10 @@ export class CallManager {
   #notice(call: Call, text: string): void {
     call.notice = text;
     this.o.log(`calls: ${call.id}: ${text}`);
-    const timer = this.o.clock.setTimer(NOTICE_MS, () => {
+    this.#timers.start(`${call.id}:notice`, NOTICE_MS, () => {
       if (call.notice === text) call.notice = undefined;
       this.#changed();
     });
-    this.#timers.set(call, timer);
   }
 
   #end(call: Call, status?: number): void {
@@ -174,8 +179,9 @@ export class CallManager {
       startedAt: call.startedAt,
       durationS: duration,
     });
+    this.#timers.stop(`${call.id}:no-answer`);
     // Keep an ended call listed a moment (busy, failed …) so the screen can say why.
-    this.o.clock.setTimer(NOTICE_MS, () => {
+    this.#timers.start(`${call.id}:forget`, NOTICE_MS, () => {
       const i = this.#calls.indexOf(call);
       if (i >= 0) this.#calls.splice(i, 1);
       this.#changed();
@@ -338,12 +344,11 @@ export class CallManager {
     view.onEnd(() => this.#end(call));
     if (cfg.forward.noAnswer.enabled && cfg.forward.noAnswer.target !== '') {
       const target = this.resolveTarget(cfg.forward.noAnswer.target, view.accountIndex);
-      const timer = this.o.clock.setTimer(cfg.forward.noAnswer.timeoutS * 1000, () => {
+      this.#timers.start(`${call.id}:no-answer`, cfg.forward.noAnswer.timeoutS * 1000, () => {
         if (call.phase !== 'ringing') return;
         view.redirect(target);
         this.#end(call);
       });
-      this.#timers.set(call, timer);
     }
     this.#changed();
     const account = this.o.account(view.accountIndex);
@@ -389,7 +394,7 @@ export class CallManager {
     if (!mediaOptions) throw new Error('this phone has no audio path to answer with');
     const offer = call.incoming.offerSdp;
     if (offer === undefined) throw new Error('the INVITE carried no SDP offer: answering with our own offer is not supported yet');
-    this.#clearTimer(call);
+    this.#timers.stop(`${call.id}:no-answer`);
     const other = this.#calls.find((c) => c !== call && c.phase === 'confirmed' && c.media?.hold === 'none');
     if (other && !call.incoming.replaces) await this.hold(other.id);
     call.to('answering');
@@ -608,7 +613,7 @@ export class CallManager {
       this.#end(call);
     };
     tracker.onProgress(() => leave());
-    this.o.clock.setTimer(2000, leave);
+    this.#timers.start(`${call.id}:leave`, BLIND_TRANSFER_LEAVE_MS, leave);
   }
 
   async #attended(transferee: Call, consult: Call): Promise<void> {
@@ -631,7 +636,7 @@ export class CallManager {
         transferee.leg?.hangup();
         this.#end(transferee);
       }
-      this.o.clock.setTimer(REPLACED_CALL_GRACE_MS, () => {
+      this.#timers.start(`${consult.id}:replaced`, REPLACED_CALL_GRACE_MS, () => {
         if (!consult.ended) this.hangup(consult.id);
       });
     });
@@ -678,11 +683,6 @@ export class CallManager {
     if (mode === 'inband') await this.o.sendDtmf(call.media.streamId, digits, 'inband');
   }
 
-  #clearTimer(call: Call): void {
-    this.o.clock.clearTimer(this.#timers.get(call));
-    this.#timers.delete(call);
-  }
-
   /** Ends every call (BYE, CANCEL or a final response): the phone is going away. */
   endAll(): void {
     for (const call of this.#calls.filter((c) => !c.ended)) {
@@ -697,8 +697,7 @@ export class CallManager {
 
   dispose(): void {
     this.#offIncoming();
-    for (const t of this.#timers.values()) this.o.clock.clearTimer(t);
-    this.#timers.clear();
+    this.#timers.clearAll();
     this.#listeners.clear();
   }
 }
