@@ -1,36 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSimHardware, type SimHardware } from '../../boards/sim/sim-hardware.js';
-import { findBoard } from '../../boards/index.js';
-import { SystemClock } from '../../drivers/bus/system-clock.js';
-import { clockDelay } from '../../drivers/bus/clock.js';
-import { DEFAULT_CALLS_CONFIG, Phone } from '../../firmware/phone/phone.js';
+import type { Phone } from '../../firmware/phone/phone.js';
+import type { SimHardware } from '../../boards/sim/sim-hardware.js';
 import type { CallsConfig } from '../../firmware/config/view.js';
-import { answerTo, FakeMedia, FakeRefer, FakeSip } from './phone-fakes.js';
+import { answerTo, createSimPhone, FakeMedia, FakeRefer, FakeSip, flush, startSimPhone } from './phone-fakes.js';
 
 async function start(
   t: { after: (fn: () => Promise<void>) => void },
   calls: Partial<CallsConfig> = {},
 ): Promise<{ hw: SimHardware; phone: Phone; media: FakeMedia; sip: FakeSip }> {
-  const board = findBoard('sim');
-  assert.ok(board);
-  const clock = new SystemClock();
-  const hw = await createSimHardware(board.description, clock, clockDelay(clock));
   const media = new FakeMedia();
   const sip = new FakeSip();
-  const phone = new Phone(hw, { sip, media, calls: () => ({ ...DEFAULT_CALLS_CONFIG, ...calls }), log: () => undefined });
-  t.after(async () => {
-    await phone.dispose();
-    await hw.dispose();
-  });
-  await phone.start();
-  return { hw, phone, media, sip };
-}
-
-/** Lets the phone's promise chains run (no timers involved). */
-async function flush(phone: Phone): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-  await phone.settled();
+  return { ...(await startSimPhone(t, { sip, media, calls })), media, sip };
 }
 
 describe('calls on the phone', () => {
@@ -178,13 +159,9 @@ describe('calls on the phone', () => {
   });
 
   it('ends its calls when it stops: BYE for a connected call, 480 for one ringing in', async () => {
-    const board = findBoard('sim');
-    assert.ok(board);
-    const clock = new SystemClock();
-    const hw = await createSimHardware(board.description, clock, clockDelay(clock));
     const media = new FakeMedia();
     const sip = new FakeSip();
-    const phone = new Phone(hw, { sip, media, log: () => undefined });
+    const { hw, phone } = await createSimPhone({ sip, media });
     await phone.start();
     await phone.dial('bob');
     const leg = sip.placed[0]?.answer();

@@ -22,6 +22,12 @@ import type {
 import type { CallMediaStats, PhoneMedia, ProgressTone } from '../../firmware/phone/phone-media.js';
 import type { StreamUpdate, WireStreamConfig } from '../../firmware/media/engine/protocol.js';
 import { createDefaultCodecRegistry } from '../../firmware/media/codecs/default-registry.js';
+import { createSimHardware, type SimHardware } from '../../boards/sim/sim-hardware.js';
+import { findBoard } from '../../boards/index.js';
+import { SystemClock } from '../../drivers/bus/system-clock.js';
+import { clockDelay } from '../../drivers/bus/clock.js';
+import { DEFAULT_CALLS_CONFIG, Phone, type PhoneOptions } from '../../firmware/phone/phone.js';
+import type { CallsConfig } from '../../firmware/config/view.js';
 
 export function peerSdp(direction = 'sendrecv', version = 1, port = 40000): string {
   return [
@@ -302,4 +308,37 @@ export class FakeMedia implements PhoneMedia {
   direction(id: string): { send: boolean; recv: boolean } | undefined {
     return [...this.updates].reverse().find((u) => u.id === id && u.change.direction)?.change.direction;
   }
+}
+
+/** The phone on the simulated board with the given sides; `calls` overrides the defaults. Not started. */
+export async function createSimPhone(
+  options: Omit<PhoneOptions, 'calls'> & { readonly calls?: Partial<CallsConfig> } = {},
+): Promise<{ hw: SimHardware; phone: Phone }> {
+  const board = findBoard('sim');
+  if (!board) throw new Error('no sim board');
+  const clock = new SystemClock();
+  const hw = await createSimHardware(board.description, clock, clockDelay(clock));
+  const { calls, ...rest } = options;
+  const phone = new Phone(hw, { log: () => undefined, ...rest, calls: () => ({ ...DEFAULT_CALLS_CONFIG, ...calls }) });
+  return { hw, phone };
+}
+
+/** createSimPhone(), started, and disposed after the test. */
+export async function startSimPhone(
+  t: { after: (fn: () => Promise<void>) => void },
+  options: Parameters<typeof createSimPhone>[0] = {},
+): Promise<{ hw: SimHardware; phone: Phone }> {
+  const made = await createSimPhone(options);
+  t.after(async () => {
+    await made.phone.dispose();
+    await made.hw.dispose();
+  });
+  await made.phone.start();
+  return made;
+}
+
+/** Lets the phone's promise chains run (no timers involved). */
+export async function flush(phone: Phone): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  await phone.settled();
 }

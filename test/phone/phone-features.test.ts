@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createSimHardware, type SimHardware } from '../../boards/sim/sim-hardware.js';
-import { findBoard } from '../../boards/index.js';
+import type { SimHardware } from '../../boards/sim/sim-hardware.js';
 import { SystemClock } from '../../drivers/bus/system-clock.js';
-import { clockDelay } from '../../drivers/bus/clock.js';
-import { DEFAULT_CALLS_CONFIG, Phone, type PhoneOptions } from '../../firmware/phone/phone.js';
+import type { Phone, PhoneOptions } from '../../firmware/phone/phone.js';
 import { CallHistory, Phonebook } from '../../firmware/phone/directory/index.js';
-import { FakeMedia, FakeSip } from './phone-fakes.js';
+import { FakeMedia, FakeSip, flush, startSimPhone } from './phone-fakes.js';
 
 interface Rig {
   readonly hw: SimHardware;
@@ -23,36 +21,15 @@ interface Rig {
   readonly settings: Record<string, string>[];
 }
 
-async function start(t: { after: (fn: () => Promise<void>) => void }, extra: Partial<PhoneOptions> = {}): Promise<Rig> {
-  const board = findBoard('sim');
-  assert.ok(board);
-  const clock = new SystemClock();
-  const hw = await createSimHardware(board.description, clock, clockDelay(clock));
+async function start(t: { after: (fn: () => Promise<void>) => void }, extra: Omit<PhoneOptions, 'calls'> = {}): Promise<Rig> {
   const media = new FakeMedia();
   const sip = new FakeSip();
   const settings: Record<string, string>[] = [];
-  const phone = new Phone(hw, {
-    sip,
-    media,
-    calls: () => DEFAULT_CALLS_CONFIG,
-    setSettings: (entries) => {
-      settings.push({ ...entries });
-      return Promise.resolve();
-    },
-    log: () => undefined,
-    ...extra,
-  });
-  t.after(async () => {
-    await phone.dispose();
-    await hw.dispose();
-  });
-  await phone.start();
-  return { hw, phone, media, sip, settings };
-}
-
-async function flush(phone: Phone): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-  await phone.settled();
+  const setSettings = (entries: Readonly<Record<string, string>>): Promise<void> => {
+    settings.push({ ...entries });
+    return Promise.resolve();
+  };
+  return { ...(await startSimPhone(t, { sip, media, setSettings, ...extra })), media, sip, settings };
 }
 
 async function press(rig: Rig, ...keys: Parameters<SimHardware['human']['pressKey']>[0][]): Promise<void> {

@@ -1,29 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSimHardware, type SimHardware } from '../../boards/sim/sim-hardware.js';
-import { findBoard } from '../../boards/index.js';
-import { SystemClock } from '../../drivers/bus/system-clock.js';
-import { clockDelay } from '../../drivers/bus/clock.js';
-import { DEFAULT_CALLS_CONFIG, Phone } from '../../firmware/phone/phone.js';
+import { DEFAULT_CALLS_CONFIG, type Phone } from '../../firmware/phone/phone.js';
+import type { SimHardware } from '../../boards/sim/sim-hardware.js';
 import type { CallsConfig } from '../../firmware/config/view.js';
-import { FakeSip } from './phone-fakes.js';
+import { FakeSip, startSimPhone } from './phone-fakes.js';
 
 async function startPhone(
   t: { after: (fn: () => Promise<void>) => void },
   calls: Partial<CallsConfig> = {},
 ): Promise<{ hw: SimHardware; phone: Phone; sip: FakeSip }> {
-  const board = findBoard('sim');
-  assert.ok(board);
-  const clock = new SystemClock();
-  const hw = await createSimHardware(board.description, clock, clockDelay(clock));
   const sip = new FakeSip();
-  const phone = new Phone(hw, { sip, calls: () => ({ ...DEFAULT_CALLS_CONFIG, ...calls }), log: () => undefined });
-  t.after(async () => {
-    await phone.dispose();
-    await hw.dispose();
-  });
-  await phone.start();
-  return { hw, phone, sip };
+  return { ...(await startSimPhone(t, { sip, calls })), sip };
 }
 
 describe('the phone with a SIP side', () => {
