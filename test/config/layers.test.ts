@@ -26,6 +26,16 @@ function localChanges(...pairs: [string, string][]): ConfigLayer {
   return { name: 'local changes', entries };
 }
 
+/** The per-account call settings an account gets when its file sets none. */
+const CALL_SETTING_DEFAULTS = {
+  autoAnswer: false,
+  dtmf: 'rfc4733',
+  sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uac' },
+  reliableProvisionals: false,
+  mwi: { subscribe: false, expiresS: 3600 },
+  voicemailNumber: '',
+} as const;
+
 describe('resolveConfig: precedence default < file < provisioned < local', () => {
   const layers = {
     file: file('phone.cfg', 'sip.listen_port = 5070', 'account.1.label = from-file', 'account.1.user_name = alice', 'sip.trust_ctrl = 1'),
@@ -173,12 +183,7 @@ describe('resolveConfig: the typed view', () => {
           { index: 2, address: '10.0.0.2', port: 5061, transport: 'tls', expiresSeconds: 300, retryCounts: 3 },
         ],
         natKeepAlive: { kind: 'default', intervalSeconds: 30 },
-        autoAnswer: false,
-        dtmf: 'rfc4733',
-        sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uac' },
-        reliableProvisionals: false,
-        mwi: { subscribe: false, expiresS: 3600 },
-        voicemailNumber: '',
+        ...CALL_SETTING_DEFAULTS,
       },
       {
         index: 4,
@@ -190,12 +195,7 @@ describe('resolveConfig: the typed view', () => {
         servers: [{ index: 2, address: 'backup.example.com', port: 0, transport: 'dns-naptr', expiresSeconds: 3600, retryCounts: 3 }],
         outboundProxy: { host: 'sbc.example.com', port: 5099 },
         natKeepAlive: { kind: 'off', intervalSeconds: 30 },
-        autoAnswer: false,
-        dtmf: 'rfc4733',
-        sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uac' },
-        reliableProvisionals: false,
-        mwi: { subscribe: false, expiresS: 3600 },
-        voicemailNumber: '',
+        ...CALL_SETTING_DEFAULTS,
       },
     ]);
   });
