@@ -201,6 +201,25 @@ export async function callAnsweringPeer(phone: PhoneUnderTest, pbx: Kamailio, us
  * Kamailio's script, such as a reply Kamailio makes itself and the ACK it
  * absorbs. `stop()` answers each captured message's text, in order.
  */
+/** The transport payload of an Ethernet frame carrying IPv4 or IPv6 and UDP or TCP. */
+function sipPayload(frame: Buffer): Buffer | undefined {
+  const ethernet = 14;
+  const etherType = frame.readUInt16BE(12);
+  let ipLength: number;
+  let protocol: number;
+  if (etherType === 0x0800) {
+    ipLength = (frame[ethernet] & 0x0f) * 4;
+    protocol = frame[ethernet + 9]!;
+  } else if (etherType === 0x86dd) {
+    ipLength = 40;
+    protocol = frame[ethernet + 6]!;
+  } else return undefined;
+  const transport = ethernet + ipLength;
+  const header = protocol === 17 ? 8 : protocol === 6 ? (frame[transport + 12] >> 4) * 4 : undefined;
+  if (header === undefined || transport + header >= frame.length) return undefined;
+  return frame.subarray(transport + header);
+}
+
 export async function phoneSipTrace(phone: PhoneUnderTest): Promise<{ stop(): Promise<string[]> }> {
   const on = await phone.console.command('trace on');
   const file = /\S+\.pcap\b/.exec(on.lines.join(' '))?.[0];
@@ -209,10 +228,11 @@ export async function phoneSipTrace(phone: PhoneUnderTest): Promise<{ stop(): Pr
     async stop() {
       assert.equal((await phone.console.command('trace off')).status, 'OK');
       return readPcap(readFileSync(file)).packets.flatMap((p) => {
-        // The UDP payload: from the start line on (the frame's headers are binary).
-        const frame = p.frame.toString('latin1');
-        const start = frame.search(/[A-Z]+ \S+ SIP\/2\.0\r\n|SIP\/2\.0 \d{3} /);
-        return start < 0 ? [] : [frame.slice(start)];
+        // The payload after the Ethernet, IP and UDP/TCP headers (firmware/trace writes
+        // LINKTYPE_ETHERNET); searching the text instead could start a byte early when
+        // the last header byte happens to be a capital letter.
+        const payload = sipPayload(p.frame);
+        return payload === undefined ? [] : [payload.toString('latin1')];
       });
     },
   };
