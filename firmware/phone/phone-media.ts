@@ -20,6 +20,8 @@ export interface CallMediaStats {
   readonly bufferDelayMs: number;
   readonly targetDelayMs: number;
   readonly concealedMs: number;
+  /** Lost audio recovered from the peer's in-band FEC (Opus), ms. */
+  readonly fecRecoveredMs: number;
 }
 
 export type ProgressTone = 'dial' | 'ringback' | 'busy' | 'congestion' | 'callWaiting' | 'confirmation' | 'stutter';

@@ -2,14 +2,27 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpusAudioDecoder, OpusAudioEncoder, opus } from '../../firmware/media/codecs/opus/opus-codec.js';
 import { bandwidthForPlaybackRate, opusEncoderSettings } from '../../firmware/media/codecs/opus/opus-settings.js';
-import { concealmentPackets, frameSamples48k } from '../../firmware/media/codecs/opus/opus-toc.js';
+import { firstFrame, frameSamples48k, hasLbrr } from '../../firmware/media/codecs/opus/opus-toc.js';
 import { parseFmtp } from '../../firmware/media/codecs/fmtp.js';
 import { goertzelPower, zeroCrossingFrequency } from '../../firmware/media/dsp/tone-analysis.js';
+import { speechFrame } from '../../scripts/trace-gen/speech-signal.js';
 
 const FRAME = 960; // 20 ms at 48 kHz
 
 function tone(frames: number, hz: number, amplitude: number): Int16Array {
   return Int16Array.from({ length: frames * FRAME }, (_, i) => Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 48000)));
+}
+
+/** Signal-to-error ratio of `x` against `truth`, dB. */
+function snrDb(truth: Int16Array, x: Int16Array): number {
+  let signal = 0;
+  let error = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i] ?? 0;
+    signal += t * t;
+    error += (t - (x[i] ?? 0)) ** 2;
+  }
+  return 10 * Math.log10(signal / Math.max(1, error));
 }
 
 function rms(a: Int16Array): number {
@@ -63,12 +76,50 @@ describe('Opus through @evan/opus', () => {
     assert.throws(() => dec.conceal(100), RangeError);
   });
 
-  it('falls back to PLC for FEC, which the binding cannot decode', () => {
-    const { dec, packets } = roundTrip(tone(6, 440, 8000), 'useinbandfec=1');
-    assert.ok(dec.decodeFec !== undefined);
-    const recovered = dec.decodeFec(packets[5] ?? new Uint8Array(1), FRAME);
-    assert.equal(recovered.length, FRAME);
-    assert.deepEqual(dec.stats, { framesDecoded: 6, samplesConcealed: FRAME, samplesRecoveredByFec: 0 });
+  it('recovers a lost frame from the next packet\'s in-band FEC, far closer than PLC gets', () => {
+    const fmtp = 'useinbandfec=1; maxaveragebitrate=32000';
+    const enc = new OpusAudioEncoder(fmtp);
+    const packets = Array.from({ length: 50 }, (_, i) => enc.encode(speechFrame(i * FRAME, FRAME, 48000)));
+    const reference = new OpusAudioDecoder();
+    const clean = packets.map((p) => reference.decode(p));
+    for (const lost of [20, 40]) {
+      const withFec = new OpusAudioDecoder();
+      const withPlc = new OpusAudioDecoder();
+      for (const p of packets.slice(0, lost)) {
+        withFec.decode(p);
+        withPlc.decode(p);
+      }
+      const next = packets[lost + 1] ?? assert.fail();
+      assert.ok(hasLbrr(next), 'the encoder was asked for FEC');
+      const recovered = withFec.decodeFec(next, FRAME);
+      const concealed = withPlc.conceal(FRAME);
+      const truth = clean[lost] ?? assert.fail();
+      const fecSnr = snrDb(truth, recovered);
+      const plcSnr = snrDb(truth, concealed);
+      assert.ok(fecSnr > 12 && fecSnr > plcSnr + 5, `frame ${lost}: FEC ${fecSnr.toFixed(1)} dB vs PLC ${plcSnr.toFixed(1)} dB`);
+      // The state runs on from the recovered frame: the next packet decodes as cleanly as without the loss would.
+      assert.ok(snrDb(clean[lost + 1] ?? assert.fail(), withFec.decode(next)) > 12);
+      assert.deepEqual(withFec.stats, { framesDecoded: lost + 1, samplesConcealed: 0, samplesRecoveredByFec: FRAME });
+    }
+  });
+
+  it('conceals instead when the next packet carries no FEC, and says so', () => {
+    const enc = new OpusAudioEncoder('maxaveragebitrate=32000');
+    const packets = Array.from({ length: 12 }, (_, i) => enc.encode(speechFrame(i * FRAME, FRAME, 48000)));
+    assert.ok(!packets.some(hasLbrr), 'no LBRR unless asked');
+    const dec = new OpusAudioDecoder();
+    for (const p of packets.slice(0, 10)) dec.decode(p);
+    assert.equal(dec.decodeFec?.(packets[11] ?? assert.fail(), FRAME).length, FRAME);
+    assert.equal(dec.decodeFec?.(new Uint8Array(0), FRAME).length, FRAME, 'an empty packet is no FEC either');
+    assert.deepEqual(dec.stats, { framesDecoded: 10, samplesConcealed: 2 * FRAME, samplesRecoveredByFec: 0 });
+  });
+
+  it('refuses an empty or oversized packet with a RangeError and keeps decoding', () => {
+    const { dec, packets } = roundTrip(tone(3, 440, 8000));
+    assert.throws(() => dec.decode(new Uint8Array(0)), RangeError);
+    assert.throws(() => dec.decode(new Uint8Array(9000)), RangeError);
+    assert.throws(() => dec.decode(Uint8Array.of(0xff, 0xff)), /libopus decode/);
+    assert.equal(dec.decode(packets[2] ?? assert.fail()).length, FRAME);
   });
 
   it('refuses frames libopus cannot code', () => {
@@ -138,21 +189,40 @@ describe('Opus fmtp → encoder settings (RFC 7587 §6.1)', () => {
   });
 });
 
-describe('Opus TOC and concealment packets (RFC 6716 §3.1, §3.2.1)', () => {
+describe('Opus packet reading (RFC 6716 §3.1, §3.2)', () => {
   it('knows each config frame duration', () => {
     assert.deepEqual([0, 1, 2, 3, 9, 12, 13, 14, 15, 16, 19, 28, 31].map(frameSamples48k), [
       480, 960, 1920, 2880, 960, 480, 960, 480, 960, 120, 960, 120, 960,
     ]);
   });
 
-  it('reuses the last config for a whole number of its frames, else CELT frames', () => {
-    const silk20 = (9 << 3) | 0b001; // SILK WB 20 ms, a code-1 packet
-    assert.deepEqual(concealmentPackets(silk20, 1920), [Uint8Array.of(9 << 3), Uint8Array.of(9 << 3)]);
-    assert.deepEqual(
-      concealmentPackets(silk20, 1320).map((p) => p[0]),
-      [31 << 3, 29 << 3, 28 << 3],
-    );
-    assert.deepEqual(concealmentPackets(undefined, 480), [Uint8Array.of(30 << 3)]);
+  it('finds the first frame for each frame-count code', () => {
+    const silk20 = 9 << 3;
+    assert.deepEqual(firstFrame(Uint8Array.of(silk20, 1, 2, 3)), { offset: 1, length: 3 }, 'code 0: one frame');
+    assert.deepEqual(firstFrame(Uint8Array.of(silk20 | 1, 1, 2, 3, 4)), { offset: 1, length: 2 }, 'code 1: two equal frames');
+    assert.equal(firstFrame(Uint8Array.of(silk20 | 1, 1, 2, 3)), undefined, 'code 1 with an odd length is malformed');
+    assert.deepEqual(firstFrame(Uint8Array.of(silk20 | 2, 2, 7, 7, 8)), { offset: 2, length: 2 }, 'code 2: first length in one byte');
+    const twoByte = new Uint8Array(3 + 4 * 1 + 252 + 1);
+    twoByte.set([silk20 | 2, 252, 1]);
+    assert.deepEqual(firstFrame(twoByte), { offset: 3, length: 256 }, 'code 2: 252 + 4 × 1');
+    assert.equal(firstFrame(Uint8Array.of(silk20 | 2, 200, 1)), undefined, 'code 2: length beyond the packet');
+    // Code 3, CBR, 3 frames of 2 bytes, 2 bytes of padding (count byte 0x43, padding length 2).
+    assert.deepEqual(firstFrame(Uint8Array.of(silk20 | 3, 0x43, 2, 1, 1, 2, 2, 3, 3, 0, 0)), { offset: 3, length: 2 });
+    // Code 3, VBR, 3 frames: lengths 1 and 2 coded, the last implied.
+    assert.deepEqual(firstFrame(Uint8Array.of(silk20 | 3, 0x83, 1, 2, 9, 8, 8, 7)), { offset: 4, length: 1 });
+    assert.equal(firstFrame(Uint8Array.of(silk20 | 3, 0x80)), undefined, 'code 3 with no frames');
+    assert.equal(firstFrame(new Uint8Array(0)), undefined);
+  });
+
+  it('reads the LBRR flag after the VAD flags of SILK and hybrid packets only', () => {
+    const silk20 = 9 << 3;
+    assert.equal(hasLbrr(Uint8Array.of(silk20, 0b0100_0000)), true, 'VAD 0, LBRR 1');
+    assert.equal(hasLbrr(Uint8Array.of(silk20, 0b1000_0000)), false, 'VAD 1, LBRR 0');
+    const silk40 = 10 << 3; // two 20 ms SILK frames: two VAD flags, then LBRR
+    assert.equal(hasLbrr(Uint8Array.of(silk40, 0b0010_0000)), true);
+    assert.equal(hasLbrr(Uint8Array.of(silk40, 0b0100_0000)), false);
+    assert.equal(hasLbrr(Uint8Array.of(31 << 3, 0xff)), false, 'CELT-only packets carry no LBRR');
+    assert.equal(hasLbrr(Uint8Array.of(silk20)), false, 'an empty frame (DTX) carries none');
   });
 });
 

@@ -66,9 +66,28 @@ let received = 0;
 /** Real UDP sockets, remembered so a test can send from the engine's own sockets (as the peer would). */
 export class SpySocketFactory implements SocketFactory {
   readonly sockets: MediaSocket[] = [];
+  /** Datagrams this returns true for are not sent: loss on the way out, as the network would lose them. */
+  private readonly drop: ((datagram: Uint8Array) => boolean) | undefined;
+
+  constructor(drop?: (datagram: Uint8Array) => boolean) {
+    this.drop = drop;
+  }
+
   async bind(host: string, port: number): Promise<MediaSocket> {
-    const socket = await dgramSocketFactory.bind(host, port);
-    socket.onMessage(() => received++);
+    const real = await dgramSocketFactory.bind(host, port);
+    real.onMessage(() => received++);
+    const drop = this.drop;
+    const socket: MediaSocket = drop
+      ? {
+          port: real.port,
+          send: (datagram, to) => {
+            if (!drop(datagram)) real.send(datagram, to);
+          },
+          onMessage: (listener) => real.onMessage(listener),
+          onError: (listener) => real.onError(listener),
+          close: () => real.close(),
+        }
+      : real;
     this.sockets.push(socket);
     return socket;
   }
@@ -93,11 +112,13 @@ export interface Party {
 export interface PartyOptions {
   /** RTCP interval randomisation (a fixed value makes the report times predictable). */
   readonly rtcpRandom?: () => number;
+  /** Outgoing datagrams to lose (default: none). */
+  readonly dropSent?: (datagram: Uint8Array) => boolean;
 }
 
 /** A party whose microphone hears `audioIn` ('tone:1000', 'silence' …). */
 export async function createParty(clock: VirtualClock, name: string, audioIn: string, options: PartyOptions = {}): Promise<Party> {
-  const sockets = new SpySocketFactory();
+  const sockets = new SpySocketFactory(options.dropSent);
   const logLines: string[] = [];
   const engine = new MediaEngine({
     clock,
@@ -157,6 +178,8 @@ export async function pump(clock: VirtualClock, ms: number, stepMs = PERIOD_MS):
 export interface CallOptions {
   readonly codec: string;
   readonly payloadType: number;
+  /** The fmtp each side sends the other (each encodes as the other's asks). */
+  readonly fmtp?: string;
   readonly telephoneEvent?: number;
   readonly srtp?: { readonly a: { send: string; recv: string }; readonly b: { send: string; recv: string } };
 }
@@ -176,7 +199,7 @@ export async function connect(
     id: streamId,
     local: { host: '127.0.0.1', port: 0 },
     ...(remotePort === undefined ? {} : { remote: { host: '127.0.0.1', port: remotePort } }),
-    codec: { name: options.codec, payloadType: options.payloadType },
+    codec: { name: options.codec, payloadType: options.payloadType, ...(options.fmtp === undefined ? {} : { fmtp: options.fmtp }) },
     ...(options.telephoneEvent === undefined ? {} : { telephoneEvent: { payloadType: options.telephoneEvent } }),
     direction: { send: true, recv: true },
   });

@@ -210,6 +210,63 @@ describe('jitter buffer with other codecs', () => {
     assert.ok(sim.playouts.length >= 45);
   });
 
+  /**
+   * Opus packets from one encoder asked for FEC (LBRR needs the frames before
+   * it; the test signal is voiced around frame 25), frame `lost` missing, the
+   * ones after it `lateMs` later.
+   */
+  function opusWithFec(count: number, lost: number, lateMs = 0): SentPacket[] {
+    const encoder = opus.createEncoder('useinbandfec=1');
+    return Array.from({ length: count }, (_, i) => ({
+      arrivalMs: i * FRAME_MS + 40 + wobble(i) + (i > lost ? lateMs : 0),
+      packet: audioPacket(i, { codec: opus }, encoder.encode(voicedFrame(i * 960, 960, 48000))),
+    })).filter((_, i) => i !== lost);
+  }
+
+  it('recovers a lost Opus frame from the next packet’s in-band FEC instead of concealing it', () => {
+    const sim = simulate({ codec: opus, packets: opusWithFec(60, 24), durationMs: 1800 });
+    assert.equal(sim.stats.samplesRecoveredByFec, 960);
+    assert.equal(sim.stats.concealedSamples, 0);
+    assert.equal(sim.stats.lostPackets, 1, 'still a packet lost in the network');
+    assert.ok(strictlyIncreasing(sequenceOf(sim.playouts)));
+  });
+
+  it('holds a frame more while the peer sends FEC and frames are lost, so FEC arrives in time', () => {
+    // One frame in 20 lost past the warm-up (5 %), each time one whose next packet carries FEC (the voiced test signal's LBRR comes and goes with its period of 20 frames).
+    const encoder = opus.createEncoder('useinbandfec=1');
+    const packets = Array.from({ length: 400 }, (_, i) => ({
+      arrivalMs: i * FRAME_MS + 40 + wobble(i),
+      packet: audioPacket(i, { codec: opus }, encoder.encode(voicedFrame(i * 960, 960, 48000))),
+    })).filter((_, i) => i < 60 || i % 20 !== 5);
+    const sim = simulate({ codec: opus, packets, durationMs: 8200, pullMs: 10, traceStats: 10 });
+    const lostMs = 20 * sim.stats.lostPackets;
+    const recoveredMs = sim.stats.samplesRecoveredByFec / 48;
+    assert.ok(sim.stats.lostPackets >= 15);
+    // The very first loss may come before the margin.
+    assert.ok(recoveredMs >= 0.8 * lostMs, `${recoveredMs} of ${lostMs} ms recovered by FEC`);
+    const late = sim.trace.filter((t) => t.atMs >= 4000);
+    assert.ok(late.every((t) => t.stats.targetDelayMs >= 20), 'the target carries the frame of margin');
+    // Without FEC there is nothing to wait for: the same losses leave the target below a frame.
+    const plain = simulate({ packets: stream(0, 400, (i) => (i >= 60 && i % 20 === 5 ? undefined : 40 + wobble(i))), durationMs: 8200, pullMs: 10, traceStats: 10 });
+    assert.ok(plain.trace.filter((t) => t.atMs >= 4000).every((t) => t.stats.targetDelayMs < 20), 'PCMU: no margin');
+  });
+
+  it('takes the rest of a frame from FEC when the next packet comes after its start was concealed', () => {
+    // The packet after the lost one comes 0–58 ms later than usual: before the
+    // lost frame is due (all FEC), while it plays (its start concealed, the
+    // rest FEC, 10 ms pulls), or after (concealed, then a stall).
+    const outcomes = Array.from({ length: 30 }, (_, k) => {
+      const sim = simulate({ codec: opus, packets: opusWithFec(60, 24, 2 * k), durationMs: 1900, pullMs: 10 });
+      return { fec: sim.stats.samplesRecoveredByFec, concealed: sim.stats.concealedSamples };
+    });
+    assert.ok(outcomes.some((o) => o.fec === 960 && o.concealed === 0), JSON.stringify(outcomes));
+    const partial = outcomes.filter((o) => o.fec > 0 && o.fec < 960);
+    assert.ok(partial.length > 0, `some arrivals split the frame: ${JSON.stringify(outcomes)}`);
+    for (const o of partial) assert.ok(o.concealed >= 960 - o.fec, 'what FEC did not cover was concealed');
+    assert.ok(outcomes.some((o) => o.fec === 0 && o.concealed >= 960), `too late for FEC: ${JSON.stringify(outcomes)}`);
+    assert.ok(outcomes.every((o) => o.fec % 120 === 0), 'split on the 2.5 ms concealment grid');
+  });
+
   it('conceals a lost Opus frame with the codec’s own concealment', () => {
     const sim = simulate({ codec: opus, packets: stream(0, 50, (i) => (i === 25 ? undefined : 40 + wobble(i)), { codec: opus }), durationMs: 1500 });
     assert.equal(sim.output.length % 960, 0, 'whole 20 ms pulls of 48 kHz audio');

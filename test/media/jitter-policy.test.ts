@@ -266,6 +266,10 @@ describe('decision logic: the next piece of audio', () => {
     const head = { leap: 160, comfortNoise: false };
     assert.equal(nextFrameAction({ ...base, head, decoderHasFec: true }), 'fec');
     assert.equal(nextFrameAction({ ...base, head, decoderHasFec: false }), 'conceal');
+    // Half the frame already concealed when the next packet came: FEC for the rest; all of it concealed: skip.
+    assert.equal(nextFrameAction({ ...base, head, decoderHasFec: true, concealedSinceAdvance: 80 }), 'fec');
+    assert.equal(nextFrameAction({ ...base, head, decoderHasFec: true, concealedSinceAdvance: 160 }), 'skip-gap');
+    assert.equal(nextFrameAction({ ...base, head: { leap: 320, comfortNoise: false }, decoderHasFec: true }), 'conceal', 'two frames missing: no FEC for the first');
   });
 
   it('plays comfort noise in a DTX pause until the next packet is due', () => {

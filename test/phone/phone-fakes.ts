@@ -299,7 +299,7 @@ export class FakeMedia implements PhoneMedia {
     return Promise.resolve();
   }
   stats(): CallMediaStats {
-    return { codec: 'PCMU', packetsSent: 10, packetsReceived: 9, jitterMs: 1.5, lossFraction: 0, rttMs: null, bufferDelayMs: 40, targetDelayMs: 40, concealedMs: 0 };
+    return { codec: 'PCMU', packetsSent: 10, packetsReceived: 9, jitterMs: 1.5, lossFraction: 0, rttMs: null, bufferDelayMs: 40, targetDelayMs: 40, concealedMs: 0, fecRecoveredMs: 0 };
   }
   onDtmf(): () => void {
     return () => undefined;

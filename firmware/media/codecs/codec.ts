@@ -46,6 +46,8 @@ export interface AudioDecoder {
    * packet itself must still be passed to decode() afterwards.
    */
   decodeFec?(nextPayload: Uint8Array, sampleCount: number): Int16Array;
+  /** Whether `payload` carries FEC for the frame before it (so that decodeFec would recover, not conceal). */
+  carriesFec?(payload: Uint8Array): boolean;
   /** Forgets all history, as at the start of a stream. */
   reset(): void;
   readonly stats: DecoderStats;

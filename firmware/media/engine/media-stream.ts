@@ -627,6 +627,7 @@ export class MediaStream {
       bufferDelayMs: jb.currentDelayMs,
       targetDelayMs: jb.targetDelayMs,
       concealedMs: this.formats.concealedMs,
+      fecRecoveredMs: this.formats.fecRecoveredMs,
       dropped,
       dtmfSent: this.dtmfOut,
       dtmfReceived: this.dtmfIn,

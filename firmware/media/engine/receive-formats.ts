@@ -56,6 +56,7 @@ export class ReceiveFormats {
   /** Of the jitter buffers replaced: what they concealed (ms) and the packets that came too late. */
   private retiredConcealedMs = 0;
   private retiredLate = 0;
+  private retiredFecMs = 0;
 
   constructor(format: ReceiveFormat) {
     this.currentValue = format;
@@ -75,6 +76,12 @@ export class ReceiveFormats {
   get concealedMs(): number {
     const { jitter, codec } = this.currentValue;
     return this.retiredConcealedMs + (jitter.stats.concealedSamples * 1000) / codec.sampleRate;
+  }
+
+  /** Audio of lost frames recovered from in-band FEC, this and every earlier jitter buffer of the stream, ms. */
+  get fecRecoveredMs(): number {
+    const { jitter, codec } = this.currentValue;
+    return this.retiredFecMs + (jitter.stats.samplesRecoveredByFec * 1000) / codec.sampleRate;
   }
 
   get latePackets(): number {
@@ -103,6 +110,7 @@ export class ReceiveFormats {
     const old = this.currentValue;
     this.retiredConcealedMs += (old.jitter.stats.concealedSamples * 1000) / old.codec.sampleRate;
     this.retiredLate += old.jitter.stats.latePackets;
+    this.retiredFecMs += (old.jitter.stats.samplesRecoveredByFec * 1000) / old.codec.sampleRate;
     this.currentValue = incoming;
     this.incoming = undefined;
     this.refresh();

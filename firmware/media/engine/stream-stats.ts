@@ -65,6 +65,8 @@ export interface MediaStreamStats {
   readonly targetDelayMs: number;
   /** Audio made up by concealment, ms. */
   readonly concealedMs: number;
+  /** Audio of lost frames recovered from the peer's in-band FEC instead, ms. */
+  readonly fecRecoveredMs: number;
   readonly dropped: DroppedCounts;
   readonly dtmfSent: number;
   readonly dtmfReceived: number;

@@ -27,7 +27,10 @@ export type FrameAction =
   | 'comfort-noise'
   /** A later packet is here and as much audio as the gap spans has been concealed: declare the gap lost and jump to it. */
   | 'skip-gap'
-  /** The packet after the missing one is here and the codec has in-band FEC: recover the missing frame from it. */
+  /**
+   * The packet after the missing one is here and the codec has in-band FEC:
+   * recover the missing frame from it (what of it has not been concealed yet).
+   */
   | 'fec'
   /** Nothing to play: conceal one frame (a stall when no later packet is here). */
   | 'conceal';
@@ -60,7 +63,8 @@ export function nextFrameAction(s: FrameStatus): FrameAction {
   if (s.inComfortNoise) return 'comfort-noise';
   if (!head) return 'conceal';
   if (s.concealedSinceAdvance >= head.leap) return 'skip-gap';
-  if (s.decoderHasFec && !head.comfortNoise && head.leap === s.frameTs && s.concealedSinceAdvance === 0) return 'fec';
+  // The rest of a frame whose start was already concealed comes from FEC too (NetEQ likewise prefers a late FEC copy to more expansion).
+  if (s.decoderHasFec && !head.comfortNoise && head.leap === s.frameTs && s.concealedSinceAdvance < s.frameTs) return 'fec';
   return 'conceal';
 }
 

@@ -90,6 +90,7 @@ interface Counters {
   discardedPackets: number;
   lostPackets: number;
   concealedSamples: number;
+  samplesRecoveredByFec: number;
   concealmentEvents: number;
   insertedSamples: number;
   removedSamples: number;
@@ -106,6 +107,13 @@ const MAX_LAG_MS = 15;
  * only burns CPU (NetEQ likewise spaces time-scale operations).
  */
 const STRETCH_BACKOFF_PULLS = 2;
+/** Memory of the loss share, frames (10 s of 20 ms frames). */
+const LOSS_MEMORY_FRAMES = 500;
+/** Loss shares at which the FEC margin is taken and given back (fecMarginMs). */
+const FEC_MARGIN_ON = 0.02;
+const FEC_MARGIN_OFF = 0.01;
+/** The peer counts as sending FEC while a packet with it came this recently. */
+const FEC_SEEN_WINDOW_MS = 2000;
 
 export class JitterBuffer {
   private readonly clock: Clock;
@@ -145,6 +153,13 @@ export class JitterBuffer {
   private preStallDeadline: number | undefined;
   /** Pulls to wait before trying to stretch again after a refusal. */
   private stretchBackoff = 0;
+  /** When a packet carrying FEC for the frame before it last arrived. */
+  private fecSeenAtMs = -Infinity;
+  /** Share of recent frames lost in the network (exponential, LOSS_MEMORY_FRAMES). */
+  private lossShare = 0;
+  private framesNoted = 0;
+  /** Whether the target carries a frame of margin for FEC now. */
+  private fecMargin = false;
   private readonly counters: Counters = {
     packetsReceived: 0,
     packetsPlayed: 0,
@@ -153,6 +168,7 @@ export class JitterBuffer {
     discardedPackets: 0,
     lostPackets: 0,
     concealedSamples: 0,
+    samplesRecoveredByFec: 0,
     concealmentEvents: 0,
     insertedSamples: 0,
     removedSamples: 0,
@@ -193,13 +209,14 @@ export class JitterBuffer {
       discardedPackets: c.discardedPackets,
       lostPackets: c.lostPackets,
       concealedSamples: c.concealedSamples,
+      samplesRecoveredByFec: c.samplesRecoveredByFec,
       concealmentEvents: c.concealmentEvents,
       insertedSamples: c.insertedSamples,
       removedSamples: c.removedSamples,
       comfortNoiseSamples: c.comfortNoiseSamples,
       streamResets: c.streamResets,
       currentDelayMs: this.lastDelayMs,
-      targetDelayMs: this.estimator.targetDelayMs,
+      targetDelayMs: this.estimator.targetDelayMs + this.fecMarginMs(),
       bufferedMs: this.sync.length / (this.sampleRate / 1000) + this.tsToMs(this.queue.span(this.timeline.frameTs)),
       timestampJumps: this.timeline.jumps,
     };
@@ -233,6 +250,7 @@ export class JitterBuffer {
       c.latePackets++;
       return 'late';
     }
+    if (!comfortNoise && this.decoder.carriesFec?.(packet.payload)) this.fecSeenAtMs = now;
     const queued: QueuedPacket = {
       extSeq: verdict.extSeq,
       extTs: verdict.extTs,
@@ -266,6 +284,32 @@ export class JitterBuffer {
     const frameTs = this.frameSamples / this.ratio;
     const covered = extTs + frameTs <= this.nextTs + this.concealedSinceAdvance + 0.5;
     return covered && (this.queue.peek()?.extTs ?? -Infinity) > extTs;
+  }
+
+  /**
+   * In-band FEC (Opus LBRR) rebuilds a lost frame from the packet after it,
+   * which comes a frame later: a buffer that plays each packet as soon as
+   * it can never has that packet in time, and conceals instead. So while
+   * the peer is sending FEC and frames are being lost, the target is a
+   * frame higher (20 ms of delay bought back from concealment: NetEQ gets
+   * the same from a buffer level that never goes below a packet). On above
+   * FEC_MARGIN_ON of frames lost, off below FEC_MARGIN_OFF, so a single
+   * loss does not move the delay.
+   */
+  private fecMarginMs(): number {
+    const sending = this.hasFec && this.clock.now() - this.fecSeenAtMs <= FEC_SEEN_WINDOW_MS;
+    this.fecMargin = sending && this.lossShare >= (this.fecMargin ? FEC_MARGIN_OFF : FEC_MARGIN_ON);
+    return this.fecMargin ? (this.frameSamples / this.sampleRate) * 1000 : 0;
+  }
+
+  /**
+   * One frame due: played (false) or lost in the network (true); the
+   * running loss share follows, with equal weights until its memory has
+   * filled, so that the first seconds of a lossy call already count.
+   */
+  private noteFrame(lost: boolean): void {
+    this.framesNoted++;
+    this.lossShare += ((lost ? 1 : 0) - this.lossShare) / Math.min(this.framesNoted, LOSS_MEMORY_FRAMES);
   }
 
   /** Exactly `sampleCount` samples for the playback clock. */
@@ -302,6 +346,10 @@ export class JitterBuffer {
     this.heldTarget = -Infinity;
     this.preStallDeadline = undefined;
     this.stretchBackoff = 0;
+    this.fecSeenAtMs = -Infinity;
+    this.lossShare = 0;
+    this.framesNoted = 0;
+    this.fecMargin = false;
     this.transition('waiting');
   }
 
@@ -342,7 +390,7 @@ export class JitterBuffer {
   private tryStart(now: number): boolean {
     const head = this.queue.peek();
     if (!head) return false;
-    const target = this.estimator.targetTransitMs ?? -Infinity;
+    const target = (this.estimator.targetTransitMs ?? -Infinity) + this.fecMarginMs();
     if (now - this.tsToMs(head.extTs) < target) return false;
     this.nextTs = head.extTs;
     this.concealedSinceAdvance = 0;
@@ -387,29 +435,54 @@ export class JitterBuffer {
         }
         case 'skip-gap':
           if (head) {
-            c.lostPackets += Math.max(1, Math.round((head.extTs - this.nextTs) / frameTs));
+            const lost = Math.max(1, Math.round((head.extTs - this.nextTs) / frameTs));
+            c.lostPackets += lost;
+            for (let i = 0; i < lost; i++) this.noteFrame(true);
             this.nextTs = head.extTs;
             this.concealedSinceAdvance = 0;
           }
           break;
         case 'fec':
+          if (head) this.recoverWithFec(head.payload);
+          break;
         case 'conceal': {
           // Nothing here to play: a stall, which raises the delay by what is concealed.
           if (!head) this.preStallDeadline ??= this.lastDeadline;
-          const recoveredBefore = this.decoder.stats.samplesRecoveredByFec;
-          const pcm =
-            action === 'fec' && head && this.decoder.decodeFec
-              ? this.decoder.decodeFec(head.payload, this.frameSamples)
-              : this.decoder.conceal(this.concealAmount(sampleCount, head ? head.extTs - this.nextTs : undefined));
+          const pcm = this.decoder.conceal(this.concealAmount(sampleCount, head ? head.extTs - this.nextTs : undefined));
           this.sync.append(pcm);
           this.concealedSinceAdvance += pcm.length / this.ratio;
-          c.concealedSamples += pcm.length - (this.decoder.stats.samplesRecoveredByFec - recoveredBefore);
+          c.concealedSamples += pcm.length;
           if (this.stateValue !== 'concealing') c.concealmentEvents++;
           this.transition('concealing');
           break;
         }
       }
     }
+  }
+
+  /**
+   * The missing frame from the in-band FEC of the packet after it (RFC 6716
+   * §2.1.7), minus what of its start was already concealed: the decoder's
+   * state then runs on from the end of the lost frame, as the next decode
+   * wants. A decoder whose next packet carries no FEC conceals instead
+   * (counted as concealment).
+   */
+  private recoverWithFec(nextPayload: Uint8Array): void {
+    const decoder = this.decoder;
+    const recoveredBefore = decoder.stats.samplesRecoveredByFec;
+    const pcm = decoder.decodeFec ? decoder.decodeFec(nextPayload, this.frameSamples) : decoder.conceal(this.frameSamples);
+    const recovered = decoder.stats.samplesRecoveredByFec > recoveredBefore;
+    const rest = pcm.subarray(Math.min(pcm.length, Math.round(this.concealedSinceAdvance * this.ratio)));
+    this.sync.append(rest);
+    this.concealedSinceAdvance += rest.length / this.ratio;
+    const c = this.counters;
+    if (recovered) {
+      c.samplesRecoveredByFec += rest.length;
+    } else {
+      c.concealedSamples += rest.length;
+      if (this.stateValue !== 'concealing') c.concealmentEvents++;
+    }
+    this.transition('concealing');
   }
 
   /**
@@ -446,6 +519,7 @@ export class JitterBuffer {
       this.timeline.frameTs = pcm.length / this.ratio;
     }
     this.sync.append(pcm, { sequenceNumber: head.sequenceNumber, timestamp: head.timestamp });
+    this.noteFrame(false);
     this.nextTs = head.extTs + pcm.length / this.ratio;
     this.concealedSinceAdvance = 0;
     this.transition('playing');
@@ -462,7 +536,9 @@ export class JitterBuffer {
 
   /** Compares the playout deadline with the target and stretches what is about to play. */
   private stretch(now: number, pullSamples: number): void {
-    const target = this.estimator.targetTransitMs;
+    const margin = this.fecMarginMs();
+    const estimated = this.estimator.targetTransitMs;
+    const target = estimated === undefined ? undefined : estimated + margin;
     const floor = this.estimator.floorTransitMs ?? 0;
     const at = playoutDeadline(now, this.sync.length, pullSamples, this.sampleRate, this.tsToMs(this.nextTs));
     this.lastDelayMs = at.deadlineTransitMs + (at.misalignmentSamples / this.sampleRate) * 1000 - floor;
@@ -481,7 +557,7 @@ export class JitterBuffer {
       deadlineTransitMs: at.deadlineTransitMs,
       misalignmentSamples: at.misalignmentSamples,
       targetTransitMs: target,
-      lowLimitTransitMs: this.estimator.lowLimitTransitMs ?? target,
+      lowLimitTransitMs: (this.estimator.lowLimitTransitMs ?? estimated ?? 0) + margin,
       pullSamples,
       sampleRate: this.sampleRate,
       minStretchSamples: this.minLag,

@@ -24,6 +24,8 @@ export interface JitterBufferStats {
   readonly lostPackets: number;
   /** Samples made up by concealment (losses and stalls alike). */
   readonly concealedSamples: number;
+  /** Samples of lost frames recovered from the in-band FEC of the packet after them (Opus LBRR). */
+  readonly samplesRecoveredByFec: number;
   /** Runs of concealment begun. */
   readonly concealmentEvents: number;
   /** Samples added to slow playout down (preemptive expand, comfort noise lengthened). */

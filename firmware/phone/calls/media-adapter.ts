@@ -32,6 +32,7 @@ function statsOf(s: MediaStreamStats): CallMediaStats {
     bufferDelayMs: s.bufferDelayMs,
     targetDelayMs: s.targetDelayMs,
     concealedMs: s.concealedMs,
+    fecRecoveredMs: s.fecRecoveredMs,
   };
 }
 

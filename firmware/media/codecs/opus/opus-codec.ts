@@ -1,35 +1,25 @@
 /**
- * Opus (RFC 6716) through the @evan/opus binding of libopus, as RFC 7587
- * carries it: rtpmap opus/48000/2 always ("the number of channels MUST be
- * 2", §7) even for this mono phone, RTP clock 48 kHz whatever the coded
- * bandwidth, no static payload type. PCM is 48 kHz mono.
+ * Opus (RFC 6716) with libopus, as RFC 7587 carries it: rtpmap
+ * opus/48000/2 always ("the number of channels MUST be 2", §7) even for
+ * this mono phone, RTP clock 48 kHz whatever the coded bandwidth, no static
+ * payload type. PCM is 48 kHz mono.
  *
- * What the binding offers and lacks (checked against its lib.d.ts and by
- * decoding): encode/decode of whole packets and the encoder/decoder CTLs,
- * but decode() always passes decode_fec = 0 and the native build rejects an
- * empty packet. So:
- *  - packet-loss concealment is reached through TOC-only packets (a frame of
- *    length zero, see opus-toc.ts), which run libopus's own PLC;
- *  - in-band FEC cannot be decoded: libopus's opus_decode(…, decode_fec=1)
- *    is what would pull the LBRR copy of a lost frame out of the next
- *    packet, and the binding does not expose that flag. decodeFec() falls
- *    back to PLC. The encoder still sends FEC when the peer asks, for the
- *    peer's benefit.
+ * Encoding goes through the @evan/opus binding (native libopus, wasm
+ * fallback). Decoding goes straight to libopus's opus_decode()
+ * (libopus-decoder.ts), because the binding's decoder cannot do two of the
+ * three things the jitter buffer asks of it: libopus's own packet-loss
+ * concealment, and in-band FEC — the LBRR copy of a lost frame that the
+ * next packet carries when the sender was asked for it (useinbandfec=1).
  */
-import { Decoder, Encoder } from '@evan/opus';
+import { Encoder } from '@evan/opus';
 import type { AudioCodecDescriptor, AudioDecoder, AudioEncoder, DecoderStats } from '../codec.js';
-import { concealmentPackets } from './opus-toc.js';
+import { LibopusDecoder } from './libopus-decoder.js';
+import { hasLbrr } from './opus-toc.js';
 import { DEFAULT_OPUS_BITRATE, opusEncoderSettings, type OpusEncoderSettings } from './opus-settings.js';
 
 const SAMPLE_RATE = 48000;
 /** Frame sizes libopus accepts at 48 kHz: 2.5, 5, 10, 20, 40, 60 ms. */
 const VALID_FRAME_SAMPLES = new Set([120, 240, 480, 960, 1920, 2880]);
-
-/** The binding returns bytes of native-endian int16; view them as samples (copying if misaligned). */
-function asSamples(bytes: Uint8Array): Int16Array {
-  if (bytes.byteOffset % 2 === 0) return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
-  return new Int16Array(bytes.slice().buffer, 0, bytes.byteLength >> 1);
-}
 
 export class OpusAudioEncoder implements AudioEncoder {
   readonly settings: OpusEncoderSettings;
@@ -78,52 +68,54 @@ export class OpusAudioEncoder implements AudioEncoder {
 }
 
 export class OpusAudioDecoder implements AudioDecoder {
-  private readonly decoder = new Decoder({ channels: 1, sample_rate: SAMPLE_RATE });
-  private lastToc: number | undefined;
+  private readonly decoder = new LibopusDecoder(SAMPLE_RATE, 1);
   private framesDecoded = 0;
   private samplesConcealed = 0;
+  private samplesRecoveredByFec = 0;
 
   /** Decodes one packet; throws if libopus rejects it as invalid. */
   decode(payload: Uint8Array): Int16Array {
-    const out = asSamples(this.decoder.decode(payload));
+    const out = this.decoder.decode(payload);
     this.framesDecoded++;
-    if (payload.length > 0) this.lastToc = payload[0];
     return out;
   }
 
   /** libopus PLC for `sampleCount` samples (a multiple of 120: 2.5 ms). */
   conceal(sampleCount: number): Int16Array {
-    const out = new Int16Array(sampleCount);
-    let at = 0;
-    for (const packet of concealmentPackets(this.lastToc, sampleCount)) {
-      const part = asSamples(this.decoder.decode(packet));
-      out.set(part.subarray(0, sampleCount - at), at);
-      at += part.length;
+    if (!Number.isInteger(sampleCount) || sampleCount <= 0 || sampleCount % 120 !== 0) {
+      throw new RangeError(`Opus conceals whole 2.5 ms steps at 48 kHz, not ${sampleCount} samples`);
     }
     this.samplesConcealed += sampleCount;
-    return out;
+    return this.decoder.conceal(sampleCount);
   }
 
   /**
-   * Would decode the LBRR (FEC) copy of the lost frame from the next packet;
-   * the binding cannot (see the header), so this conceals instead.
+   * The lost frame before `nextPayload`, from the LBRR data it carries;
+   * concealment when it carries none (libopus falls back to PLC itself,
+   * but the statistics should say which it was).
    */
-  decodeFec(_nextPayload: Uint8Array, sampleCount: number): Int16Array {
-    return this.conceal(sampleCount);
+  decodeFec(nextPayload: Uint8Array, sampleCount: number): Int16Array {
+    if (!hasLbrr(nextPayload)) return this.conceal(sampleCount);
+    const out = this.decoder.decodeFec(nextPayload, sampleCount);
+    this.samplesRecoveredByFec += out.length;
+    return out;
+  }
+
+  carriesFec(payload: Uint8Array): boolean {
+    return hasLbrr(payload);
   }
 
   reset(): void {
     this.decoder.reset();
-    this.lastToc = undefined;
   }
 
   get stats(): DecoderStats {
-    return { framesDecoded: this.framesDecoded, samplesConcealed: this.samplesConcealed, samplesRecoveredByFec: 0 };
+    return { framesDecoded: this.framesDecoded, samplesConcealed: this.samplesConcealed, samplesRecoveredByFec: this.samplesRecoveredByFec };
   }
 
   /** Samples in the last packet decoded or concealed, as libopus reports it (OPUS_GET_LAST_PACKET_DURATION). */
   get lastPacketSamples(): number {
-    return this.decoder.last_packet_duration;
+    return this.decoder.lastPacketDuration;
   }
 }
 

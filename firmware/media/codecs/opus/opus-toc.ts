@@ -1,10 +1,8 @@
 /**
- * The Opus TOC byte (RFC 6716 §3.1): config (5 bits: mode, bandwidth and
- * frame duration per Table 2), stereo flag, frame-count code. Used here to
- * build the packets that make libopus conceal: §3.2.1 allows a frame of
- * length zero (what DTX sends), and a TOC-only code-0 packet is one such
- * frame, which libopus decodes by running its packet-loss concealment for
- * that frame's duration.
+ * Reading an Opus packet without decoding it (RFC 6716 §3): the TOC byte
+ * (config: mode, bandwidth and frame duration per Table 2; stereo flag;
+ * frame-count code), where the first frame starts (§3.2), and whether it
+ * carries in-band FEC (LBRR) for the frame before it.
  */
 
 /** Samples at 48 kHz in one frame of each config (RFC 6716 Table 2). */
@@ -18,40 +16,78 @@ export function tocConfig(toc: number): number {
   return (toc >> 3) & 0x1f;
 }
 
-/** CELT-only fullband configs by duration: 2.5, 5, 10, 20 ms (RFC 6716 Table 2, configs 28 … 31). */
-const CELT_FB: readonly (readonly [number, number])[] = [
-  [31, 960],
-  [30, 480],
-  [29, 240],
-  [28, 120],
-];
+/** One frame length as §3.2.1 codes it: one byte below 252, else two. */
+function frameLength(packet: Uint8Array, at: number): { readonly length: number; readonly next: number } | undefined {
+  const b0 = packet[at];
+  if (b0 === undefined) return undefined;
+  if (b0 < 252) return { length: b0, next: at + 1 };
+  const b1 = packet[at + 1];
+  return b1 === undefined ? undefined : { length: 4 * b1 + b0, next: at + 2 };
+}
+
+/** Offset and length of the packet's first frame (§3.2.2–§3.2.5), or undefined for a malformed packet. */
+export function firstFrame(packet: Uint8Array): { readonly offset: number; readonly length: number } | undefined {
+  const toc = packet[0];
+  if (toc === undefined) return undefined;
+  const rest = packet.length - 1;
+  switch (toc & 0x3) {
+    case 0:
+      return { offset: 1, length: rest };
+    case 1:
+      return rest % 2 === 0 ? { offset: 1, length: rest / 2 } : undefined;
+    case 2: {
+      const first = frameLength(packet, 1);
+      return first && first.next + first.length <= packet.length ? { offset: first.next, length: first.length } : undefined;
+    }
+    default: {
+      const count = packet[1];
+      if (count === undefined) return undefined;
+      const frames = count & 0x3f;
+      if (frames === 0) return undefined;
+      let at = 2;
+      let padding = 0;
+      if (count & 0x40) {
+        // Padding length: bytes of 255 add 254 and go on; the first other byte ends it (§3.2.5).
+        for (;;) {
+          const p = packet[at++];
+          if (p === undefined) return undefined;
+          padding += p === 255 ? 254 : p;
+          if (p !== 255) break;
+        }
+      }
+      if (count & 0x80) {
+        const first = frameLength(packet, at);
+        if (!first) return undefined;
+        let next = first.next;
+        for (let i = 1; i < frames - 1; i++) {
+          const l = frameLength(packet, next);
+          if (!l) return undefined;
+          next = l.next;
+        }
+        return next + first.length <= packet.length - padding ? { offset: next, length: first.length } : undefined;
+      }
+      const body = packet.length - at - padding;
+      return body >= 0 && body % frames === 0 ? { offset: at, length: body / frames } : undefined;
+    }
+  }
+}
 
 /**
- * TOC-only packets that together conceal `sampleCount` samples at 48 kHz.
- * Reuses the last good packet's config (same mode and bandwidth) when its
- * frame divides the gap; otherwise fills with CELT-only frames, whose mode
- * libopus ignores for concealment anyway (it conceals in the previous mode).
+ * Whether the packet carries LBRR (in-band FEC) data for the frame before
+ * it. Only SILK-only and hybrid packets can (§2.1.7, §4.2): their first
+ * frame opens with one VAD flag per 20 ms SILK frame and then the LBRR
+ * flag, each range-coded with probability ½ (§4.2.3), and such leading
+ * equiprobable symbols come out of the range decoder as the first byte's
+ * top bits. Mono streams only: this phone receives mono.
  */
-export function concealmentPackets(lastToc: number | undefined, sampleCount: number): Uint8Array[] {
-  if (!Number.isInteger(sampleCount) || sampleCount <= 0 || sampleCount % 120 !== 0) {
-    throw new RangeError(`Opus conceals whole 2.5 ms steps at 48 kHz, not ${sampleCount} samples`);
-  }
-  const packets: Uint8Array[] = [];
-  if (lastToc !== undefined) {
-    const config = tocConfig(lastToc);
-    const n = frameSamples48k(config);
-    if (sampleCount % n === 0) {
-      // Code 0, mono: one zero-length frame per packet.
-      for (let i = 0; i < sampleCount / n; i++) packets.push(Uint8Array.of((config << 3) & 0xf8));
-      return packets;
-    }
-  }
-  let left = sampleCount;
-  for (const [config, n] of CELT_FB) {
-    while (left >= n) {
-      packets.push(Uint8Array.of(config << 3));
-      left -= n;
-    }
-  }
-  return packets;
+export function hasLbrr(packet: Uint8Array): boolean {
+  const toc = packet[0];
+  if (toc === undefined) return false;
+  const config = tocConfig(toc);
+  if (config >= 16) return false;
+  const frame = firstFrame(packet);
+  if (!frame || frame.length === 0) return false;
+  const silkFrames = Math.max(1, frameSamples48k(config) / 960);
+  const first = packet[frame.offset] ?? 0;
+  return ((first >> (7 - silkFrames)) & 1) === 1;
 }
