@@ -316,6 +316,18 @@ describe('decision logic: stretching', () => {
     assert.equal(decideStretch({ ...stalled, lowLimitTransitMs: 55 }).kind, 'none', 'the old deadline is below the band now');
   });
 
+  it('asks for as much as lies above, not one pull at a time (small pulls would cap the WSOLA lag below a pitch period)', () => {
+    // 5 ms pulls, 105 ms above the target: 21 whole pulls.
+    assert.deepEqual(decideStretch({ ...at, pullSamples: 40, deadlineTransitMs: 150, misalignmentSamples: 10 }), {
+      kind: 'accelerate',
+      maxSamples: 10 + 21 * 40,
+      reason: 'above-target',
+    });
+    // A 250 ms stall over a band reaching down to 45: back down by 12 pulls, not below the band.
+    const stalled = { ...at, deadlineTransitMs: 300, targetTransitMs: 290, releaseTargetMs: 290, preStallDeadlineMs: 50, lowLimitTransitMs: 45 };
+    assert.deepEqual(decideStretch(stalled), { kind: 'accelerate', maxSamples: 12 * 160, reason: 'after-stall' });
+  });
+
   it('removes misaligned audio (delay that buys no time) when a splice fits in it', () => {
     assert.deepEqual(decideStretch({ ...at, misalignmentSamples: 50 }), { kind: 'accelerate', maxSamples: 50, reason: 'misaligned' });
     assert.equal(decideStretch({ ...at, misalignmentSamples: 10 }).kind, 'none');

@@ -134,12 +134,14 @@ export function decideStretch(s: StretchStatus): StretchDecision {
   if (s.deadlineTransitMs < low) {
     return { kind: 'expand', maxSamples: Math.max(s.minStretchSamples, s.pullSamples - k), reason: 'below-target' };
   }
-  if (s.deadlineTransitMs - pullMs >= Math.max(s.targetTransitMs, s.releaseTargetMs)) {
-    return { kind: 'accelerate', maxSamples: k + s.pullSamples, reason: 'above-target' };
+  const above = Math.floor((s.deadlineTransitMs - Math.max(s.targetTransitMs, s.releaseTargetMs)) / pullMs);
+  if (above >= 1) {
+    return { kind: 'accelerate', maxSamples: k + above * s.pullSamples, reason: 'above-target' };
   }
   const pre = s.preStallDeadlineMs;
   if (pre !== undefined && s.deadlineTransitMs - pre >= pullMs / 2 && s.deadlineTransitMs - pullMs >= low) {
-    return { kind: 'accelerate', maxSamples: k + s.pullSamples, reason: 'after-stall' };
+    const excess = Math.max(1, Math.min(Math.round((s.deadlineTransitMs - pre) / pullMs), Math.floor((s.deadlineTransitMs - low) / pullMs)));
+    return { kind: 'accelerate', maxSamples: k + excess * s.pullSamples, reason: 'after-stall' };
   }
   if (k >= s.minStretchSamples) return { kind: 'accelerate', maxSamples: k, reason: 'misaligned' };
   return { kind: 'none', maxSamples: 0, reason: 'in-target' };
