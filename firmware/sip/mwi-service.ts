@@ -7,12 +7,15 @@
 import type { AccountConfig } from '../config/view.js';
 import type { MessageWaiting } from '../phone/phone-sip.js';
 import { MessageSummaryClient, serveUnsolicitedMessageSummary } from './mwi/message-summary-client.js';
-import { addressOfRecord } from './registration/register-request.js';
+import { addressOfRecord, registrarUri } from './registration/register-request.js';
+import { sipUri } from './message/index.js';
 import type { SipStack } from './sip-stack.js';
 
 interface AccountMwi {
   readonly key: string;
   readonly client: MessageSummaryClient;
+  /** Stops following the account's registration. */
+  readonly off: () => void;
 }
 
 /** What makes a new client necessary: who subscribes, where, for how long. */
@@ -49,6 +52,7 @@ export class MwiService {
     for (const [index, mwi] of this.#accounts) {
       const now = accounts.find((a) => a.index === index);
       if (!now || clientKey(now) !== mwi.key) {
+        mwi.off();
         mwi.client.dispose();
         this.#accounts.delete(index);
       }
@@ -58,12 +62,14 @@ export class MwiService {
       const registration = this.#stack.registrations.client(account.index);
       const server = account.servers[0];
       if (!registration || !server) continue;
+      const registrar = registrarUri(server);
       const client = new MessageSummaryClient({
         core: this.#stack.core,
         clock: this.#stack.core.sessionContext.clock,
         sender: registration.sender,
         server: () => registration.callTarget(),
         aor: addressOfRecord(account, server),
+        requestUri: sipUri({ user: account.userName, host: registrar.host, port: registrar.port }),
         ...(account.displayName ? { displayName: account.displayName } : {}),
         expires: account.mwi.expiresS,
         userAgent: this.#stack.userAgent,
@@ -74,13 +80,24 @@ export class MwiService {
         this.#latest.set(account.index, waiting);
         for (const l of this.#listeners) l(account.index, waiting);
       });
-      if (account.mwi.subscribe) client.start();
-      this.#accounts.set(account.index, { key: clientKey(account), client });
+      // Subscribe once registered, as desk phones do: before that the server
+      // has no binding to route the SUBSCRIBE by (a proxy answers 480) or
+      // has not yet authenticated us. A later registration (after a
+      // failure, a new server) starts a subscription that is not running.
+      let off = (): void => undefined;
+      if (account.mwi.subscribe) {
+        if (registration.state === 'registered' || registration.state === 'refreshing') client.start();
+        off = registration.onChange((status) => {
+          if (status.registered) client.start();
+        });
+      }
+      this.#accounts.set(account.index, { key: clientKey(account), client, off });
     }
   }
 
   async stop(): Promise<void> {
     for (const off of this.#offs) off();
+    for (const a of this.#accounts.values()) a.off();
     await Promise.all([...this.#accounts.values()].map((a) => a.client.stop().catch(() => undefined)));
     for (const a of this.#accounts.values()) a.client.dispose();
     this.#accounts.clear();

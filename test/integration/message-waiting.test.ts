@@ -13,12 +13,13 @@
  * Message key dials voice_mail.number.1 (1004, a baresip that answers).
  * A second NOTIFY "Messages-Waiting: no" puts the LED out.
  *
- * Subscribed: with account.1.subscribe_mwi = 1 the phone sends SUBSCRIBE
- * Event: message-summary with Expires = account.1.subscribe_mwi_expires
- * (checked in the wire log) through the proxy. The bench Kamailio has no
- * presence module: it routes the SUBSCRIBE like any request, to alice's
- * registered contact — the phone itself — and the answer (the phone's own
- * refusal) comes back through the proxy as an error. The phone must stay
+ * Subscribed: with account.1.subscribe_mwi = 1 the phone, once registered,
+ * sends SUBSCRIBE Event: message-summary with Expires =
+ * account.1.subscribe_mwi_expires (checked in the wire log) through the
+ * proxy, to the account's user at the proxy's address and port. The bench
+ * Kamailio has no presence module: it routes the SUBSCRIBE like any
+ * request, to the registered contact — the phone itself — and the answer
+ * (the phone's own refusal, 405) comes back through the proxy. The phone must stay
  * registered, keep answering its console and still take unsolicited
  * NOTIFYs; what it does next (give up or retry later) is RFC 6665's
  * afterFailure() policy (firmware/sip/mwi/subscription-policy.ts).
@@ -26,7 +27,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kamailio } from '../pbx/kamailio.js';
-import { bodyText, wireRequests, wireResponses } from '../pbx/wire-log.js';
+import { bodyText, wireMessages, wireRequests, wireResponses } from '../pbx/wire-log.js';
 import { describeSipp, runSipp } from '../sipp/sipp.js';
 import type { PhoneState, PhoneUnderTest } from '../helpers/phone-under-test.js';
 import { answeringPeer, initialInvitesTo, registeredPhone, sippScenario, suitePbx, waitCalls, waitLcd, wireSummary } from './call-bench.js';
@@ -115,12 +116,24 @@ describe('message waiting (RFC 3842) through a real Kamailio', { timeout: 60_000
     assert.match(first.message.headers.get('Accept') ?? '', /application\/simple-message-summary/);
     assert.match(first.message.headers.get('From') ?? '', /<sip:bob@/);
 
-    // Kamailio refuses it itself (nothing went downstream, no reply came back to it): no challenge the
-    // phone could answer (no authenticated resend follows) and no 2xx, so no subscription dialog.
+    // Sent once registered (an authenticated REGISTER is in the wire log before it), to sip:bob@<proxy>:<port>
+    // as calls are dialled, so the proxy takes it as its own user's (without the port it answered 403).
+    const all = wireMessages(pbx().log());
+    const subscribeAt = all.findIndex((w) => w.message.kind === 'request' && w.message.method === 'SUBSCRIBE');
+    const registeredAt = all.findIndex((w) => w.message.kind === 'request' && w.message.method === 'REGISTER' && w.message.headers.get('Authorization') !== undefined);
+    assert.ok(registeredAt >= 0 && registeredAt < subscribeAt, `SUBSCRIBE after the authenticated REGISTER:\n${wireSummary(pbx())}`);
+    assert.equal(first.message.uri.kind === 'sip' ? first.message.uri.port : undefined, pbx().udpPort);
+    // No 2xx, so no subscription dialog; 405 is final for RFC 6665 (afterFailure: never), so no retry.
     await new Promise((r) => setTimeout(r, 4000));
     const callId = first.message.headers.get('Call-ID');
     assert.equal(subscribes().length, 1, `one SUBSCRIBE, no retry storm after the refusal:\n${wireSummary(pbx())}`);
-    assert.equal(wireResponses(pbx().log(), 'SUBSCRIBE').filter((w) => w.message.headers.get('Call-ID') === callId).length, 0, 'answered by the proxy itself');
+    // Routed to bob's registered contact, the phone itself, which is no notifier: its refusal came back through the proxy.
+    const answers = wireResponses(pbx().log(), 'SUBSCRIBE').filter((w) => w.message.headers.get('Call-ID') === callId);
+    assert.deepEqual(
+      answers.map((w) => w.message.status),
+      [405],
+      'the phone refused its own SUBSCRIBE, and Kamailio relayed it: a Request-URI the proxy knows as its own',
+    );
     assert.equal(wireRequests(pbx().log(), 'NOTIFY').filter((w) => w.message.headers.get('Call-ID') === callId).length, 0, 'no subscription, so no NOTIFY in it');
 
     // The phone runs on: registered, its console answers, and unsolicited message waiting still works.

@@ -112,8 +112,15 @@ export interface MessageSummaryClientOptions {
   readonly sender: Pick<AuthenticatingSender, 'send'>;
   /** The account's outbound proxy or registrar, resolved. */
   readonly server: () => TransportTarget | undefined | Promise<TransportTarget | undefined>;
-  /** The account's address of record: Request-URI, From and To of the SUBSCRIBE. */
+  /** The account's address of record: From and To of the SUBSCRIBE, and its Request-URI unless requestUri says otherwise. */
   readonly aor: SipUri;
+  /**
+   * The SUBSCRIBE's Request-URI when it differs from the AOR: the account's
+   * user at its server with the port REGISTER is sent to, as calls are
+   * dialled — a server on a port other than 5060 takes a URI without that
+   * port for some other host's and refuses to relay it (Kamailio: 403).
+   */
+  readonly requestUri?: SipUri;
   readonly displayName?: string;
   /** Seconds asked for (default 3600). */
   readonly expires?: number;
@@ -278,7 +285,7 @@ export class MessageSummaryClient {
       const aor = new NameAddr({ uri: this.aor, displayName: this.#o.displayName || undefined });
       const request = createRequest({
         method: 'SUBSCRIBE',
-        uri: this.aor,
+        uri: this.#o.requestUri ?? this.aor,
         from: aor.withTag(fromTag),
         to: new NameAddr({ uri: this.aor }),
         callId,
