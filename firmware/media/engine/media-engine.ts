@@ -73,6 +73,8 @@ export class MediaEngine {
   private devices: MediaDevices = {};
   private rate: number | undefined;
   private muted = false;
+  /** The period handed to the playback device while there is nothing to play (never written to). */
+  private silence: Int16Array | undefined;
   private volumeGain = 1;
   private tone: ToneGenerator | undefined;
   private ringer: ToneGenerator | undefined;
@@ -246,7 +248,7 @@ export class MediaEngine {
 
   private onCapture(interleaved: Int16Array): void {
     const capture = this.devices.capture;
-    if (!capture || this.rate === undefined) return;
+    if (!capture || this.rate === undefined || this.streams.size === 0) return;
     const rate = this.rate;
     const mono = downmixToMono(interleaved, capture.format.channels);
     const mic = this.muted ? new Int16Array(mono.length) : mono;
@@ -265,6 +267,10 @@ export class MediaEngine {
     const playback = this.devices.playback;
     if (!playback || this.rate === undefined) return new Int16Array(0);
     const { periodFrames, channels } = playback.format;
+    if (this.streams.size === 0 && !this.tone && !this.ringer) {
+      if (this.silence?.length !== periodFrames * channels) this.silence = new Int16Array(periodFrames * channels);
+      return this.silence;
+    }
     const rate = this.rate;
     const mix = new Float32Array(periodFrames);
     for (const [id, stream] of this.streams) {
