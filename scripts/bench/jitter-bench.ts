@@ -44,7 +44,7 @@ function isManifest(value: unknown): value is ManifestEntry[] {
   );
 }
 
-function loadManifest(dir: string): ManifestEntry[] {
+export function loadManifest(dir: string): ManifestEntry[] {
   const parsed: unknown = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
   if (!isManifest(parsed)) throw new Error(`${join(dir, MANIFEST_FILE)} is not a trace manifest`);
   return parsed;

@@ -7,6 +7,7 @@ export interface Benchmark {
 import { sipParseBenchmark } from './sip-parse-bench.js';
 import { codecBenchmark } from './codec-bench.js';
 import { jitterBenchmark } from './jitter-bench.js';
+import { fecBenchmark } from './fec-bench.js';
 import { systemBenchmark } from './system-bench.js';
 import { callSetupBenchmark } from './call-setup-bench.js';
 import { callCostBenchmark } from './call-cost-bench.js';
@@ -18,6 +19,7 @@ export const benchmarks: readonly Benchmark[] = [
   sipParseBenchmark,
   codecBenchmark,
   jitterBenchmark,
+  fecBenchmark,
   systemBenchmark,
   callSetupBenchmark,
   callCostBenchmark,

@@ -270,6 +270,8 @@ describe('decision logic: the next piece of audio', () => {
     assert.equal(nextFrameAction({ ...base, head, decoderHasFec: true, concealedSinceAdvance: 80 }), 'fec');
     assert.equal(nextFrameAction({ ...base, head, decoderHasFec: true, concealedSinceAdvance: 160 }), 'skip-gap');
     assert.equal(nextFrameAction({ ...base, head: { leap: 320, comfortNoise: false }, decoderHasFec: true }), 'conceal', 'two frames missing: no FEC for the first');
+    assert.equal(nextFrameAction({ ...base, head: { leap: 320, comfortNoise: false }, decoderHasFec: true, concealedSinceAdvance: 160 }), 'fec', 'but for the second, the last of the burst');
+    assert.equal(nextFrameAction({ ...base, head: { leap: 320, comfortNoise: false }, decoderHasFec: true, concealedSinceAdvance: 200 }), 'fec');
   });
 
   it('plays comfort noise in a DTX pause until the next packet is due', () => {

@@ -63,8 +63,12 @@ export function nextFrameAction(s: FrameStatus): FrameAction {
   if (s.inComfortNoise) return 'comfort-noise';
   if (!head) return 'conceal';
   if (s.concealedSinceAdvance >= head.leap) return 'skip-gap';
-  // The rest of a frame whose start was already concealed comes from FEC too (NetEQ likewise prefers a late FEC copy to more expansion).
-  if (s.decoderHasFec && !head.comfortNoise && head.leap === s.frameTs && s.concealedSinceAdvance < s.frameTs) return 'fec';
+  // FEC rebuilds the frame just before the head: once the concealment has
+  // reached it (the last frame of a burst, or a single loss), and also the
+  // rest of it when its start was already concealed (NetEQ likewise prefers
+  // a late FEC copy to more expansion).
+  const uncovered = head.leap - s.concealedSinceAdvance;
+  if (s.decoderHasFec && !head.comfortNoise && uncovered > 0 && uncovered <= s.frameTs) return 'fec';
   return 'conceal';
 }
 

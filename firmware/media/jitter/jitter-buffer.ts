@@ -443,7 +443,7 @@ export class JitterBuffer {
           }
           break;
         case 'fec':
-          if (head) this.recoverWithFec(head.payload);
+          if (head) this.recoverWithFec(head.payload, head.extTs);
           break;
         case 'conceal': {
           // Nothing here to play: a stall, which raises the delay by what is concealed.
@@ -461,18 +461,20 @@ export class JitterBuffer {
   }
 
   /**
-   * The missing frame from the in-band FEC of the packet after it (RFC 6716
-   * §2.1.7), minus what of its start was already concealed: the decoder's
+   * The missing frame just before `nextTs` from the in-band FEC of the
+   * packet there (RFC 6716 §2.1.7), minus what of its start was already
+   * concealed: the decoder's
    * state then runs on from the end of the lost frame, as the next decode
    * wants. A decoder whose next packet carries no FEC conceals instead
    * (counted as concealment).
    */
-  private recoverWithFec(nextPayload: Uint8Array): void {
+  private recoverWithFec(nextPayload: Uint8Array, nextTs: number): void {
     const decoder = this.decoder;
     const recoveredBefore = decoder.stats.samplesRecoveredByFec;
     const pcm = decoder.decodeFec ? decoder.decodeFec(nextPayload, this.frameSamples) : decoder.conceal(this.frameSamples);
     const recovered = decoder.stats.samplesRecoveredByFec > recoveredBefore;
-    const rest = pcm.subarray(Math.min(pcm.length, Math.round(this.concealedSinceAdvance * this.ratio)));
+    const uncovered = (nextTs - this.nextTs - this.concealedSinceAdvance) * this.ratio;
+    const rest = pcm.subarray(Math.max(0, Math.min(pcm.length, Math.round(pcm.length - uncovered))));
     this.sync.append(rest);
     this.concealedSinceAdvance += rest.length / this.ratio;
     const c = this.counters;
