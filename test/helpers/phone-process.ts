@@ -18,9 +18,20 @@ export interface Finished {
 }
 
 /** Starts the phone; without --data-dir it gets a fresh one, removed when it exits. */
-export function spawnPhone(args: readonly string[]): ChildProcessWithoutNullStreams {
+/**
+ * How the phone is started: from the TypeScript sources through tsx, as
+ * `npm start` does, or from the compiled dist/ (`npm run build`), as the
+ * release package runs it on a board.
+ */
+export type PhoneEntry = 'sources' | 'dist';
+
+function entryArgs(entry: PhoneEntry): string[] {
+  return entry === 'dist' ? [path.join(REPO_ROOT, 'dist', 'firmware', 'main.js')] : ['--import', 'tsx', path.join(REPO_ROOT, 'firmware', 'main.ts')];
+}
+
+export function spawnPhone(args: readonly string[], entry: PhoneEntry = 'sources'): ChildProcessWithoutNullStreams {
   const ownDataDir = args.includes('--data-dir') ? undefined : mkdtempSync(path.join(tmpdir(), 'deskphone-data-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'firmware', 'main.ts'), ...args, ...(ownDataDir ? ['--data-dir', ownDataDir] : [])], {
+  const child = spawn(process.execPath, [...entryArgs(entry), ...args, ...(ownDataDir ? ['--data-dir', ownDataDir] : [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, DESKPHONE_DEBUG: '' },
   });

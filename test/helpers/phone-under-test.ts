@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ConsoleClient, spawnPhone } from './phone-process.js';
+import { ConsoleClient, spawnPhone, type PhoneEntry } from './phone-process.js';
 
 export interface AccountSpec {
   readonly user: string;
@@ -74,12 +74,12 @@ export function accountsCfg(accounts: readonly AccountSpec[], extra: readonly st
 /** Starts a phone on `cfg`; with `dataDir`, on that (kept) data directory, else a fresh one removed at stop. */
 export async function startPhoneUnderTest(
   cfg: string,
-  options: { readonly dataDir?: string; readonly extraArgs?: readonly string[] } = {},
+  options: { readonly dataDir?: string; readonly extraArgs?: readonly string[]; readonly entry?: PhoneEntry } = {},
 ): Promise<PhoneUnderTest> {
   const dir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'deskphone-put-'));
   const cfgFile = path.join(dir, 'phone.cfg');
   writeFileSync(cfgFile, cfg);
-  const child = spawnPhone(['--config', cfgFile, '--data-dir', dir, '--console', 'tcp:127.0.0.1:0', '--sip-address', '127.0.0.1', ...(options.extraArgs ?? [])]);
+  const child = spawnPhone(['--config', cfgFile, '--data-dir', dir, '--console', 'tcp:127.0.0.1:0', '--sip-address', '127.0.0.1', ...(options.extraArgs ?? [])], options.entry);
   let stderr = '';
   child.stderr.setEncoding('utf8');
   const port = await new Promise<number>((resolve, reject) => {
