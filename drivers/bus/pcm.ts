@@ -11,7 +11,20 @@ export interface PcmFormat {
   readonly periodFrames: number;
 }
 
-export interface PcmCapture {
+/**
+ * Both directions can be paused between calls: the device's clock stops
+ * (no periods, no wake-ups: an idle phone should cost next to nothing)
+ * and resume() starts it again with the same callback. Pausing a device
+ * that is not running, or resuming one that is not paused, does nothing.
+ */
+export interface PcmPausable {
+  /** Stops the clock; resolves once the device is released. */
+  pause(): Promise<void>;
+  /** Starts the clock again after pause(). */
+  resume(): void;
+}
+
+export interface PcmCapture extends PcmPausable {
   readonly name: string;
   readonly format: PcmFormat;
   /** Starts the device; `onPeriod` gets exactly `periodFrames * channels` samples each period. */
@@ -21,7 +34,7 @@ export interface PcmCapture {
   stop(): Promise<void>;
 }
 
-export interface PcmPlayback {
+export interface PcmPlayback extends PcmPausable {
   readonly name: string;
   readonly format: PcmFormat;
   /**

@@ -26,14 +26,17 @@ export interface EmulatedPcmCaptureOptions {
  *   idle    → running   start()
  *   running → stopped   stop()
  *   running → failed    the consumer's callback threw (reported through onError)
- *   idle | failed → stopped   stop()
+ *   running → paused    pause(): no periods; the source waits where it was
+ *   paused  → running   resume()
+ *   idle | paused | failed → stopped   stop()
  * A capture is started once; stopped and failed are final.
  */
-export type PcmDeviceState = 'idle' | 'running' | 'stopped' | 'failed';
+export type PcmDeviceState = 'idle' | 'running' | 'paused' | 'stopped' | 'failed';
 
 const ALLOWED: Readonly<Record<PcmDeviceState, readonly PcmDeviceState[]>> = {
   idle: ['running', 'stopped'],
-  running: ['stopped', 'failed'],
+  running: ['paused', 'stopped', 'failed'],
+  paused: ['running', 'stopped'],
   failed: ['stopped'],
   stopped: [],
 };
@@ -45,6 +48,7 @@ export class EmulatedPcmCapture implements PcmCapture {
   private readonly pacer: PeriodPacer;
   private readonly errorListeners = new Set<(error: Error) => void>();
   private currentState: PcmDeviceState = 'idle';
+  private onPeriod: (samples: Int16Array) => void = () => undefined;
   private delivered = 0;
   private skipped = 0;
 
@@ -78,6 +82,27 @@ export class EmulatedPcmCapture implements PcmCapture {
 
   start(onPeriod: (samples: Int16Array) => void): void {
     this.transition('running');
+    this.onPeriod = onPeriod;
+    this.startPacer();
+  }
+
+  pause(): Promise<void> {
+    if (this.currentState === 'running') {
+      this.pacer.stop();
+      this.transition('paused');
+    }
+    return Promise.resolve();
+  }
+
+  /** Periods come again, the first one a period from now (as a device just started). */
+  resume(): void {
+    if (this.currentState !== 'paused') return;
+    this.transition('running');
+    this.startPacer();
+  }
+
+  private startPacer(): void {
+    const onPeriod = this.onPeriod;
     const frames = this.format.periodFrames;
     this.pacer.start(
       () => {

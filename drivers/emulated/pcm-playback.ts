@@ -35,11 +35,13 @@ export interface EmulatedPcmPlaybackOptions {
 /*
  * States and allowed transitions (as the capture device):
  *   idle → running → stopped;  running → failed (sink error or a wrong-sized period);
- *   idle | failed → stopped.  stopped is final.
+ *   running ⇄ paused (pause(), resume(): the sink gets nothing meanwhile);
+ *   idle | paused | failed → stopped.  stopped is final.
  */
 const ALLOWED: Readonly<Record<PcmDeviceState, readonly PcmDeviceState[]>> = {
   idle: ['running', 'stopped'],
-  running: ['stopped', 'failed'],
+  running: ['paused', 'stopped', 'failed'],
+  paused: ['running', 'stopped'],
   failed: ['stopped'],
   stopped: [],
 };
@@ -52,6 +54,7 @@ export class EmulatedPcmPlayback implements PcmPlayback {
   private readonly checkpointEvery: number;
   private readonly errorListeners = new Set<(error: Error) => void>();
   private currentState: PcmDeviceState = 'idle';
+  private pull: () => Int16Array = () => new Int16Array(0);
   private sinceCheckpoint = 0;
   private pulled = 0;
   private closed = false;
@@ -83,6 +86,30 @@ export class EmulatedPcmPlayback implements PcmPlayback {
 
   start(pull: () => Int16Array): void {
     this.transition('running');
+    this.pull = pull;
+    this.startPacer();
+  }
+
+  pause(): Promise<void> {
+    if (this.currentState === 'running') {
+      this.pacer.stop();
+      this.transition('paused');
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Periods are asked for again from now on. A WAV sink gets no silence for
+   * the pause, as a recording device that was off would not either.
+   */
+  resume(): void {
+    if (this.currentState !== 'paused') return;
+    this.transition('running');
+    this.startPacer();
+  }
+
+  private startPacer(): void {
+    const pull = this.pull;
     const expected = this.format.periodFrames * this.format.channels;
     this.pacer.start(
       () => {

@@ -124,6 +124,15 @@ export class AlsaCapture implements PcmCapture {
     return this.runner.stop();
   }
 
+  /** arecord ends and releases the device; resume() starts a new one. */
+  pause(): Promise<void> {
+    return this.runner.pause();
+  }
+
+  resume(): void {
+    this.runner.resume();
+  }
+
   private attach(child: AlsaChildProcess): void {
     // A new process starts on a period boundary; a dead one's tail is dropped.
     this.reframer.flush();
@@ -197,6 +206,16 @@ export class AlsaPlayback implements PcmPlayback {
   async stop(): Promise<void> {
     this.clearTick();
     await this.runner.stop();
+  }
+
+  /** aplay ends and releases the device (what it had queued still plays out); resume() starts a new one. */
+  async pause(): Promise<void> {
+    this.clearTick();
+    await this.runner.pause();
+  }
+
+  resume(): void {
+    this.runner.resume();
   }
 
   private attach(child: AlsaChildProcess): void {

@@ -40,14 +40,17 @@ export const spawnAlsaTool: AlsaSpawn = (tool, args) =>
  *   running     → backing-off                unexpected exit, or an xrun burst
  *   backing-off → running                    back-off timer fired: respawn
  *   running     → failed, backing-off → failed   device missing, tool missing, too many restarts
- *   idle | running | backing-off | failed → stopped   stop()
+ *   running | backing-off → paused           pause(): the process ends, no restart
+ *   paused      → running                    resume(): a new process
+ *   idle | running | backing-off | paused | failed → stopped   stop()
  */
-export type AlsaRunnerState = 'idle' | 'running' | 'backing-off' | 'failed' | 'stopped';
+export type AlsaRunnerState = 'idle' | 'running' | 'backing-off' | 'paused' | 'failed' | 'stopped';
 
 const ALLOWED: Record<AlsaRunnerState, readonly AlsaRunnerState[]> = {
   idle: ['running', 'stopped'],
-  running: ['backing-off', 'failed', 'stopped'],
-  'backing-off': ['running', 'failed', 'stopped'],
+  running: ['backing-off', 'paused', 'failed', 'stopped'],
+  'backing-off': ['running', 'paused', 'failed', 'stopped'],
+  paused: ['running', 'stopped'],
   failed: ['stopped'],
   stopped: [],
 };
@@ -82,6 +85,8 @@ export class AlsaProcessRunner {
   private killedForXruns = false;
   private readonly errorListeners = new Set<(error: Error) => void>();
   private exitWaiters: Array<() => void> = [];
+  /** Resumed while the paused process was still ending: start the new one when it has. */
+  private respawnAfterExit = false;
 
   constructor(
     private readonly tool: AlsaTool,
@@ -117,6 +122,32 @@ export class AlsaProcessRunner {
   async stop(): Promise<void> {
     if (this.current === 'stopped') return;
     this.transition('stopped');
+    await this.endChild();
+  }
+
+  /**
+   * Ends the process (the device is released, its clock stops) without
+   * ending the stream: resume() starts a new one. Only a running stream
+   * (or one waiting to restart) pauses; otherwise nothing happens.
+   */
+  async pause(): Promise<void> {
+    if (this.current !== 'running' && this.current !== 'backing-off') return;
+    this.transition('paused');
+    await this.endChild();
+  }
+
+  /** A paused stream runs again, in a new process; otherwise nothing happens. */
+  resume(): void {
+    if (this.current !== 'paused') return;
+    this.transition('running');
+    this.consecutiveFailures = 0;
+    // The paused process may still be on its way out: one device, one process.
+    if (this.child) this.respawnAfterExit = true;
+    else this.spawnChild();
+  }
+
+  /** Cancels a pending restart, and ends the process and waits for it to exit. */
+  private async endChild(): Promise<void> {
     this.clock.clearTimer(this.backoffTimer);
     this.backoffTimer = undefined;
     const child = this.child;
@@ -198,11 +229,26 @@ export class AlsaProcessRunner {
   private onChildError(err: Error): void {
     // 'error' is emitted when the process could not be spawned (or killed).
     this.detachChild();
-    if (this.current === 'stopped') this.settleStop();
-    else this.fail(this.spawnError(err));
+    if (this.endedOnPurpose()) return;
+    this.fail(this.spawnError(err));
   }
 
-  /** The process of a stopped stream is gone: release stop()'s waiters. */
+  /**
+   * The process is gone: if stop() or pause() ended it, release their
+   * waiters (and start the next process if the stream was resumed
+   * meanwhile) and say so.
+   */
+  private endedOnPurpose(): boolean {
+    if (this.current !== 'stopped' && this.current !== 'paused' && !this.respawnAfterExit) return false;
+    this.settleStop();
+    if (this.respawnAfterExit) {
+      this.respawnAfterExit = false;
+      if (this.current === 'running') this.spawnChild();
+    }
+    return true;
+  }
+
+  /** The process of a stopped or paused stream is gone: release stop()'s or pause()'s waiters. */
   private settleStop(): void {
     this.clock.clearTimer(this.killTimer);
     this.killTimer = undefined;
@@ -227,10 +273,7 @@ export class AlsaProcessRunner {
 
   private onChildExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.detachChild();
-    if (this.current === 'stopped') {
-      this.settleStop();
-      return;
-    }
+    if (this.endedOnPurpose()) return;
     if (this.current !== 'running') return;
     if (this.deviceMissingLine !== undefined) {
       this.fail(

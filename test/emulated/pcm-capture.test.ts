@@ -127,6 +127,30 @@ describe('EmulatedPcmCapture', () => {
     assert.equal(capture.state, 'stopped');
   });
 
+  it('pauses: no periods and no timers; resumes a period later where the source left off', async () => {
+    const path = fixture('pause.wav', 1600);
+    const clock = new VirtualClock();
+    const capture = await createEmulatedCapture({ spec: path, format: NB, clock });
+    const periods: Int16Array[] = [];
+    capture.start((samples) => periods.push(samples));
+    clock.advance(3 * 20);
+    await capture.pause();
+    assert.equal(capture.state, 'paused');
+    assert.equal(clock.pendingCount, 0, 'a paused device sets no timer');
+    clock.advance(10_000);
+    assert.equal(periods.length, 3);
+    capture.resume();
+    assert.equal(capture.state, 'running');
+    clock.advance(19);
+    assert.equal(periods.length, 3, 'the first period after resume is complete a period later');
+    clock.advance(1);
+    assert.equal(periods.length, 4);
+    assert.deepEqual([...(periods[3] ?? [])], expected(3 * 160, 160), 'the source went on from where it stopped');
+    await capture.pause();
+    await capture.stop();
+    assert.equal(capture.state, 'stopped');
+  });
+
   it('can be started only once', async () => {
     const capture = new EmulatedPcmCapture({ format: NB, clock: new VirtualClock(), source: new SilenceSource(1) });
     capture.start(() => undefined);

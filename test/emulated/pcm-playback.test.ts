@@ -69,6 +69,29 @@ describe('EmulatedPcmPlayback into a WAV file', () => {
     assert.equal(clock.pendingCount, 0);
   });
 
+  it('pauses: no pulls and no timers; resumes pulling at once, the file holding only what was played', async () => {
+    const path = join(dir, 'paused.wav');
+    const clock = new VirtualClock();
+    const playback = createWavPlayback({ spec: path, format: NB, clock });
+    let pulls = 0;
+    playback.start(() => {
+      pulls++;
+      return new Int16Array(160).fill(pulls);
+    });
+    clock.advance(40);
+    assert.equal(pulls, 3, 'at 0, 20 and 40 ms');
+    await playback.pause();
+    assert.equal(playback.state, 'paused');
+    assert.equal(clock.pendingCount, 0);
+    clock.advance(5000);
+    assert.equal(pulls, 3);
+    playback.resume();
+    clock.advance(20);
+    assert.equal(pulls, 5, 'one at resume, one a period later');
+    await playback.stop();
+    assert.equal(read(path).declaredDataBytes, 5 * 160 * 2);
+  });
+
   it('paces pulls at start + n × period without drift over a minute', async () => {
     const path = join(dir, 'minute.wav');
     const clock = new VirtualClock(12_345);

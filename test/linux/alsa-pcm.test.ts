@@ -290,6 +290,41 @@ describe('AlsaCapture', () => {
     await capture.stop();
   });
 
+  it('pauses: arecord ends and no restart follows; resume starts a new arecord', async () => {
+    const clock = new VirtualClock();
+    const { spawn, children } = fakeSpawner();
+    const capture = new AlsaCapture({ device: 'hw:0', format: NARROWBAND, clock, spawn });
+    const errors: Error[] = [];
+    capture.onError((e) => errors.push(e));
+    capture.start(() => undefined);
+    await capture.pause();
+    assert.deepEqual(lastChild(children).signals, ['SIGTERM'], 'the device is released');
+    clock.advance(60_000);
+    assert.equal(children.length, 1, 'a paused stream is not restarted');
+    assert.equal(clock.pendingCount, 0);
+    capture.resume();
+    assert.equal(children.length, 2, 'a new process on resume');
+    assert.equal(capture.stats.restarts, 0, 'a resume is no restart');
+    capture.resume();
+    assert.equal(children.length, 2, 'resuming a running stream does nothing');
+    await capture.stop();
+    assert.deepEqual(errors, []);
+  });
+
+  it('resumed before the paused arecord has exited: one process at a time', async () => {
+    const clock = new VirtualClock();
+    const { spawn, children } = fakeSpawner();
+    const capture = new AlsaCapture({ device: 'hw:0', format: NARROWBAND, clock, spawn });
+    capture.start(() => undefined);
+    const paused = capture.pause();
+    capture.resume();
+    assert.equal(children.length, 1, 'the old process is still on its way out');
+    await paused;
+    assert.equal(children.length, 2, 'the new one starts once it has gone');
+    await capture.stop();
+    assert.equal(clock.pendingCount, 0);
+  });
+
   it('stops: ends the process, waits for it and leaves no timers', async () => {
     const clock = new VirtualClock();
     const { spawn, children } = fakeSpawner();
@@ -329,6 +364,28 @@ describe('AlsaPlayback', () => {
       calls: () => n,
     };
   }
+
+  it('pauses: no more pulls, aplay ends; resume primes the lead again', async () => {
+    const clock = new VirtualClock();
+    const { spawn, children } = fakeSpawner();
+    const playback = new AlsaPlayback({ device: 'hw:0', format, clock, spawn });
+    const source = counterPull();
+    playback.start(source.pull);
+    clock.advance(periodMs * 4);
+    assert.equal(source.calls(), 6);
+    await playback.pause();
+    assert.deepEqual(lastChild(children).signals, ['SIGTERM']);
+    clock.advance(periodMs * 100);
+    assert.equal(source.calls(), 6, 'nothing pulled while paused');
+    assert.equal(clock.pendingCount, 0);
+    playback.resume();
+    assert.equal(children.length, 2);
+    assert.equal(source.calls(), 8, 'two periods ahead again');
+    clock.advance(periodMs);
+    assert.equal(source.calls(), 9);
+    await playback.stop();
+    assert.equal(clock.pendingCount, 0);
+  });
 
   it('writes two periods ahead at start, then one per period of the clock', async () => {
     const clock = new VirtualClock();

@@ -17,7 +17,7 @@
  * Capture and playback must run at the same rate (one codec chip, one clock
  * domain), one of 8, 16 or 48 kHz; periods may differ.
  */
-import type { Clock } from '../../../drivers/bus/clock.js';
+import type { Clock, TimerHandle } from '../../../drivers/bus/clock.js';
 import type { PcmCapture, PcmPlayback } from '../../../drivers/bus/pcm.js';
 import type { CodecRegistry } from '../codecs/codec.js';
 import { createDefaultCodecRegistry } from '../codecs/default-registry.js';
@@ -51,7 +51,20 @@ export interface MediaEngineOptions {
   readonly rtcpRandom?: UnitRandom;
   /** RTCP SDES CNAME (§6.5.1): user@host of this phone. */
   readonly cname?: string;
+  /**
+   * The devices pause after this long with no stream, tone or ringer
+   * (default DEFAULT_IDLE_PAUSE_MS; Infinity: never).
+   */
+  readonly idlePauseMs?: number;
 }
+
+/**
+ * An idle phone's devices pause (PcmPausable): their period clocks were
+ * most of its idle CPU (on the sim board 4.65 % with them running, 1.45 %
+ * without). Not at once, so that the gaps between a dial tone, a call and
+ * a busy tone do not start and stop a real device each time.
+ */
+export const DEFAULT_IDLE_PAUSE_MS = 5000;
 
 export interface MediaDevices {
   readonly capture?: PcmCapture;
@@ -81,6 +94,9 @@ export class MediaEngine {
   /** Conference legs and the audio each received, waiting for the next capture period. */
   private conference = new Map<string, SampleFifo>();
   private shutDown = false;
+  /** Armed while nothing plays or sends; pauses the devices when it fires. */
+  private pauseTimer: TimerHandle | undefined;
+  private devicesPaused = false;
 
   constructor(private readonly options: MediaEngineOptions) {
     this.clock = options.clock;
@@ -113,11 +129,15 @@ export class MediaEngine {
       playback.onError((e) => this.emit({ type: 'error', message: `playback: ${e.message}` }));
       playback.start(() => this.onPlayback());
     }
+    this.powerDevices();
   }
 
   async closeDevices(): Promise<void> {
     const { capture, playback } = this.devices;
     this.devices = {};
+    this.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.devicesPaused = false;
     this.tone = undefined;
     this.ringer = undefined;
     await capture?.stop();
@@ -135,6 +155,7 @@ export class MediaEngine {
     this.checkRunning();
     if (this.streams.has(config.id) || this.opening.has(config.id)) throw new Error(`stream ${config.id} is already open`);
     this.opening.add(config.id);
+    this.powerDevices();
     try {
       const stream = await MediaStream.open(
         {
@@ -158,6 +179,7 @@ export class MediaEngine {
       return { localPort: stream.localPort };
     } finally {
       this.opening.delete(config.id);
+      this.powerDevices();
     }
   }
 
@@ -176,6 +198,7 @@ export class MediaEngine {
     const stream = this.stream(id);
     this.streams.delete(id);
     if (this.conference.has(id)) this.mixStreams([...this.conference.keys()].filter((leg) => leg !== id));
+    this.powerDevices();
     await stream.close();
   }
 
@@ -206,6 +229,7 @@ export class MediaEngine {
     if (!isToneCountry(country)) throw new RangeError(`no tone plan for country "${country}"`);
     if (!isCallProgressTone(tone)) throw new RangeError(`"${tone}" is not a call-progress tone`);
     this.tone = new ToneGenerator(tonePattern(country, tone), { sampleRate: this.playbackRate() });
+    this.powerDevices();
   }
 
   stopTone(): void {
@@ -220,6 +244,7 @@ export class MediaEngine {
     }
     if (!isRingToneName(toneName)) throw new RangeError(`no ring tone "${toneName}"`);
     this.ringer = createRingTone(toneName, { sampleRate: this.playbackRate(), volume });
+    this.powerDevices();
   }
 
   /** Mutes the microphone: every stream sends silence (a conference's other legs still hear each other). */
@@ -237,11 +262,51 @@ export class MediaEngine {
   async shutdown(): Promise<void> {
     if (this.shutDown) return;
     this.shutDown = true;
+    this.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = undefined;
     const streams = [...this.streams.values()];
     this.streams.clear();
     this.conference.clear();
     await Promise.all(streams.map((s) => s.close('shutdown')));
     await this.closeDevices();
+  }
+
+  // ---- device power ----
+
+  /** Something to play or send: a stream (or one being opened), a tone, the ringer. */
+  private busy(): boolean {
+    return this.streams.size > 0 || this.opening.size > 0 || this.tone !== undefined || this.ringer !== undefined;
+  }
+
+  /** Wakes paused devices for what is about to play or send, or arms their pause once nothing does. */
+  private powerDevices(): void {
+    const { capture, playback } = this.devices;
+    if (this.shutDown || (!capture && !playback)) return;
+    if (this.busy()) {
+      this.clock.clearTimer(this.pauseTimer);
+      this.pauseTimer = undefined;
+      if (this.devicesPaused) {
+        this.devicesPaused = false;
+        capture?.resume();
+        playback?.resume();
+      }
+      return;
+    }
+    const idleMs = this.options.idlePauseMs ?? DEFAULT_IDLE_PAUSE_MS;
+    if (this.devicesPaused || this.pauseTimer !== undefined || !Number.isFinite(idleMs)) return;
+    this.pauseTimer = this.clock.setTimer(idleMs, () => {
+      this.pauseTimer = undefined;
+      if (this.busy() || this.shutDown) return;
+      this.devicesPaused = true;
+      Promise.all([capture?.pause(), playback?.pause()]).catch((e: unknown) =>
+        this.emit({ type: 'error', message: `pausing the audio devices: ${e instanceof Error ? e.message : String(e)}` }),
+      );
+    });
+  }
+
+  /** Whether the devices are paused for want of anything to play or send. */
+  get devicesIdle(): boolean {
+    return this.devicesPaused;
   }
 
   // ---- the two clocks ----
@@ -281,12 +346,18 @@ export class MediaEngine {
     }
     if (this.tone) {
       addInto(mix, this.tone.pull(periodFrames));
-      if (this.tone.done) this.tone = undefined;
+      if (this.tone.done) {
+        this.tone = undefined;
+        this.powerDevices();
+      }
     }
     for (let i = 0; i < mix.length; i++) mix[i] = (mix[i] ?? 0) * this.volumeGain;
     if (this.ringer) {
       addInto(mix, this.ringer.pull(periodFrames));
-      if (this.ringer.done) this.ringer = undefined;
+      if (this.ringer.done) {
+        this.ringer = undefined;
+        this.powerDevices();
+      }
     }
     return upmixFromMono(clipToInt16(mix), channels);
   }
