@@ -105,7 +105,7 @@ export class SipStack {
       clock,
       logger: options.logger,
     });
-    const layer = new TransactionLayer(options.tap ? new TracingTransport(transport, options.tap) : transport, clock);
+    const layer = new TransactionLayer(options.tap ? new TracingTransport(transport, options.tap) : transport, clock, { logger: options.logger });
     const locator = new SipServerLocator(options.dns);
     // The addresses our registrars and proxies resolved to: sip.trust_ctrl
     // accepts requests from these only, and direct IP calls are those from elsewhere.

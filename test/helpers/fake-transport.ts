@@ -11,7 +11,9 @@
  *   net.filter = (p) => (p.message.kind === 'response' ? 'drop' : 'deliver');
  *   peer.failSends = true;   // every send rejects with TransportError
  *
- * UDP is unreliable and TCP/TLS reliable unless an endpoint says otherwise.
+ * UDP is unreliable and TCP/TLS reliable unless an endpoint says otherwise;
+ * every endpoint speaks all three unless its `protocols` say otherwise. A
+ * TCP/TLS send to an address nobody holds fails as a refused connection.
  * Responses go back to the request's source address (what §18.2.2 and
  * RFC 3581 amount to when there is no NAT in between).
  */
@@ -52,6 +54,8 @@ export interface FakeNetworkOptions {
 export interface FakeEndpointOptions {
   /** Override which protocols count as reliable (default: tcp and tls). */
   readonly reliable?: Partial<Record<TransportProtocol, boolean>>;
+  /** The protocols this endpoint can send over (canSend); default all three. */
+  readonly protocols?: readonly TransportProtocol[];
 }
 
 function addressKey(host: string, port: number): string {
@@ -108,7 +112,7 @@ export class FakeNetwork {
     const from: TransportTarget = { protocol: to.protocol, host: sender.host, port: sender.port };
     const receiver = this.#endpoints.get(addressKey(to.host, to.port));
     if (receiver === undefined && to.protocol !== 'udp') {
-      return Promise.reject(new TransportError(to, 'connection refused'));
+      return Promise.reject(new TransportError(to, 'connection refused', { connectFailure: 'refused' }));
     }
     const bytes = serialize(message);
     const parsed = this.#parse(bytes, to.protocol);
@@ -163,6 +167,9 @@ export class FakeTransport implements SipTransport {
   #closed = false;
   readonly #listeners = new Set<(incoming: IncomingMessage) => void>();
   readonly #reliable: Partial<Record<TransportProtocol, boolean>>;
+  readonly #protocols: ReadonlySet<TransportProtocol>;
+  /** Holds taken (hold()) and not yet released, per target "protocol:host:port". */
+  readonly holds = new Map<string, number>();
 
   constructor(
     private readonly network: FakeNetwork,
@@ -172,6 +179,7 @@ export class FakeTransport implements SipTransport {
   ) {
     this.addressKey = addressKey(host, port);
     this.#reliable = options.reliable ?? {};
+    this.#protocols = new Set(options.protocols ?? ['udp', 'tcp', 'tls']);
   }
 
   get closed(): boolean {
@@ -201,6 +209,23 @@ export class FakeTransport implements SipTransport {
 
   isReliable(protocol: TransportProtocol): boolean {
     return this.#reliable[protocol] ?? protocol !== 'udp';
+  }
+
+  canSend(protocol: TransportProtocol): boolean {
+    return this.#protocols.has(protocol);
+  }
+
+  hold(target: TransportTarget): () => void {
+    const key = `${target.protocol}:${target.host}:${target.port}`;
+    this.holds.set(key, (this.holds.get(key) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.holds.get(key) ?? 1) - 1;
+      if (left > 0) this.holds.set(key, left);
+      else this.holds.delete(key);
+    };
   }
 
   /** The target that reaches this endpoint over `protocol`. */

@@ -8,18 +8,21 @@ import { parseMessage, type SipMessage, type SipRequest, type SipResponse } from
 export interface WireMessage {
   /** Where it came from, host:port. */
   readonly source: string;
+  /** The transport it came over, as Kamailio's $pr names it: "udp", "tcp" … */
+  readonly protocol: string;
   readonly message: SipMessage;
   readonly text: string;
 }
 
 export function wireMessages(log: string): WireMessage[] {
   const out: WireMessage[] = [];
-  const re = /WIRE-BEGIN in ([^\n]+)\n([\s\S]*?)\nWIRE-END/g;
+  const re = /WIRE-BEGIN in (\S+) over (\w+)\n([\s\S]*?)\nWIRE-END/g;
   for (let m = re.exec(log); m !== null; m = re.exec(log)) {
     const source = m[1] ?? '';
-    const text = (m[2] ?? '').replace(/\r?\n/g, '\r\n');
+    const protocol = m[2] ?? '';
+    const text = (m[3] ?? '').replace(/\r?\n/g, '\r\n');
     const parsed = parseMessage(new TextEncoder().encode(text), { transport: 'udp' });
-    if (parsed.ok) out.push({ source, message: parsed.message, text });
+    if (parsed.ok) out.push({ source, protocol, message: parsed.message, text });
   }
   return out;
 }

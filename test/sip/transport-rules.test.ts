@@ -13,7 +13,8 @@ import { firstLineSummary } from '../../firmware/sip/transport/logger.js';
 import { reliableResponseTarget, unreliableResponseTarget } from '../../firmware/sip/transport/response-route.js';
 import { parseSubjectAltNames, sipIdentityMismatch } from '../../firmware/sip/transport/tls-identity.js';
 import type { TransportTarget } from '../../firmware/sip/transport/types.js';
-import { exceedsUdpSizeLimit } from '../../firmware/sip/transport/udp-transport.js';
+import { TransportError } from '../../firmware/sip/transport/types.js';
+import { NO_TCP_MEMORY_MS, NoTcpMemo, connectFailureOf, exceedsUdpSizeLimit, retriesOverUdp } from '../../firmware/sip/transport/size-rule.js';
 import { stampTopVia, viaStampFor } from '../../firmware/sip/transport/via-stamp.js';
 import { enc, rawRequest } from './transport-fixtures.js';
 
@@ -198,6 +199,39 @@ describe('small policies', () => {
     assert.equal(exceedsUdpSizeLimit(1300, 1500), false);
     assert.equal(exceedsUdpSizeLimit(1301, 1500), true);
     assert.equal(exceedsUdpSizeLimit(8000, 9000), false);
+  });
+
+  it('§18.1.1: a refused, reset, protocol-unreachable or timed-out connect sends the request back to UDP; other failures do not', () => {
+    const tcp: TransportTarget = { protocol: 'tcp', host: '192.0.2.1', port: 5060 };
+    const failed = (code: string): TransportError =>
+      new TransportError(tcp, code, { cause: Object.assign(new Error(code), { code }), connectFailure: connectFailureOf({ code }) });
+    assert.equal(connectFailureOf({ code: 'ECONNREFUSED' }), 'refused');
+    assert.equal(connectFailureOf({ code: 'ECONNRESET' }), 'reset');
+    assert.equal(connectFailureOf({ code: 'ENOPROTOOPT' }), 'protocol-unsupported');
+    assert.equal(connectFailureOf({ code: 'ETIMEDOUT' }), 'timeout');
+    assert.equal(connectFailureOf(new Error('no code')), 'other');
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ENOPROTOOPT', 'EPROTONOSUPPORT', 'ETIMEDOUT']) assert.equal(retriesOverUdp(failed(code)), true, code);
+    for (const code of ['EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED']) assert.equal(retriesOverUdp(failed(code)), false, code);
+    // A write that failed on an open connection: the request may have arrived.
+    assert.equal(retriesOverUdp(new TransportError(tcp, 'write failed: EPIPE')), false);
+    assert.equal(retriesOverUdp(new Error('ECONNREFUSED')), false);
+  });
+
+  it('§18.1.1: a target that would not take TCP is remembered for NO_TCP_MEMORY_MS, by address and port', () => {
+    let now = 1000;
+    const memo = new NoTcpMemo(() => now);
+    const pbx: TransportTarget = { protocol: 'udp', host: '192.0.2.1', port: 5060 };
+    assert.equal(memo.failedMsAgo(pbx), undefined);
+    memo.remember(pbx);
+    now += 30_000;
+    assert.equal(memo.failedMsAgo(pbx), 30_000);
+    assert.equal(memo.failedMsAgo({ ...pbx, protocol: 'tcp' }), 30_000, 'whatever protocol the target names');
+    assert.equal(memo.failedMsAgo({ ...pbx, port: 5070 }), undefined);
+    assert.equal(memo.failedMsAgo({ ...pbx, host: '192.0.2.2' }), undefined);
+    now = 1000 + NO_TCP_MEMORY_MS - 1;
+    assert.equal(memo.failedMsAgo(pbx), NO_TCP_MEMORY_MS - 1);
+    now += 1;
+    assert.equal(memo.failedMsAgo(pbx), undefined);
   });
 
   it('advertises the configured host, else the bound one, else the first external IPv4', () => {

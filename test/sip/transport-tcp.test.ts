@@ -208,6 +208,8 @@ describe('TCP transport: connections', () => {
         assert.ok(e instanceof TransportError);
         assert.deepEqual(e.target, { protocol: 'tcp', host: '127.0.0.1', port });
         assert.match(e.message, /ECONNREFUSED/);
+        // A failed dial, so a request moved to TCP for its size may retry over UDP (§18.1.1).
+        assert.equal(e.connectFailure, 'refused');
         return true;
       });
       assert.equal(phone.connectionCount('tcp'), 0);

@@ -25,7 +25,9 @@ import type { SipRequest, SipResponse } from '../message/index.js';
  *   proceeding → accepted    2xx received (to TU)
  *   completed  → terminated  Timer D fires, or the ACK could not be sent (TU told)
  *   accepted   → terminated  Timer M fires
- * Self-loops (1xx in Proceeding, a retransmitted final) change no state.
+ * Self-loops (1xx in Proceeding, a retransmitted final) change no state, and
+ * neither does fallBackToUdp() in Calling (§18.1.1: the transport under the
+ * INVITE becomes UDP, so Timer A starts).
  */
 export type InviteClientState = 'calling' | 'proceeding' | 'completed' | 'accepted' | 'terminated';
 
@@ -44,6 +46,9 @@ export class InviteClientTransaction {
   readonly #handlers: ClientTransactionHandlers;
   readonly #timers: TimerSet<InviteClientTimer>;
   #state: InviteClientState = 'calling';
+  #request: SipRequest;
+  /** From the context; false after a §18.1.1 fallback to UDP (fallBackToUdp). */
+  #reliable: boolean;
   #timerAInterval: number;
   /** The ACK for the non-2xx final, resent for each retransmission of that final. */
   #ack: SipRequest | undefined;
@@ -51,11 +56,13 @@ export class InviteClientTransaction {
 
   /** `request` is the INVITE as it goes on the wire, Via with this transaction's branch on top. */
   constructor(
-    readonly request: SipRequest,
+    request: SipRequest,
     ctx: TransactionContext<SipRequest>,
     handlers: ClientTransactionHandlers,
   ) {
     if (request.method !== 'INVITE') throw new Error(`InviteClientTransaction for ${request.method}`);
+    this.#request = request;
+    this.#reliable = ctx.reliable;
     this.#ctx = ctx;
     this.#handlers = handlers;
     this.#timers = new TimerSet(ctx.clock);
@@ -66,6 +73,11 @@ export class InviteClientTransaction {
     return this.#state;
   }
 
+  /** The INVITE as it goes on the wire (after a fallback to UDP, with the UDP Via). */
+  get request(): SipRequest {
+    return this.#request;
+  }
+
   /**
    * Sends the INVITE. §17.1.1.2: "If an unreliable transport is being used,
    * the client transaction MUST start timer A with a value of T1 [...] For any
@@ -73,9 +85,25 @@ export class InviteClientTransaction {
    * 64*T1 seconds".
    */
   start(): void {
-    this.#send(this.request);
-    if (!this.#ctx.reliable) this.#timers.start('A', this.#timerAInterval, () => this.#onTimerA());
+    this.#send(this.#request);
+    if (!this.#reliable) this.#timers.start('A', this.#timerAInterval, () => this.#onTimerA());
     this.#timers.start('B', timerB(this.#ctx.timers), () => this.#onTimerB());
+  }
+
+  /**
+   * RFC 3261 §18.1.1: the INVITE went to TCP for its size, the connection
+   * could not be made, and the layer is sending `request` — the same INVITE
+   * and branch with a UDP Via — over UDP instead. From here the transport is
+   * unreliable, so §17.1.1.2 applies: "If an unreliable transport is being
+   * used, the client transaction MUST start timer A with a value of T1."
+   * Timer B runs on from the first attempt. Only in Calling: nothing went
+   * out before, so nothing can have been answered.
+   */
+  fallBackToUdp(request: SipRequest): void {
+    if (this.#disposed || this.#state !== 'calling' || !this.#reliable) return;
+    this.#request = request;
+    this.#reliable = false;
+    this.#timers.start('A', this.#timerAInterval, () => this.#onTimerA());
   }
 
   /** A response the layer matched to this transaction (§17.1.3). */
@@ -141,12 +169,12 @@ export class InviteClientTransaction {
     // received response up to the TU, and the client transaction MUST
     // generate an ACK request, even if the transport is reliable".
     this.#transition('completed');
-    this.#ack = createAckForNon2xx(this.request, response);
+    this.#ack = createAckForNon2xx(this.#request, response);
     this.#send(this.#ack);
     // "The client transaction SHOULD start timer D when it enters the
     // 'Completed' state, with a value of at least 32 seconds for unreliable
     // transports, and a value of zero seconds for reliable transports."
-    const d = timerD(this.#ctx.timers, this.#ctx.reliable);
+    const d = timerD(this.#ctx.timers, this.#reliable);
     if (d === 0) this.#terminate();
     else this.#timers.start('D', d, () => this.#terminate());
     this.#handlers.onFinal?.(response);
@@ -157,7 +185,7 @@ export class InviteClientTransaction {
     // by passing it to the transport layer, and MUST reset the timer with a
     // value of 2*T1."
     this.#timerAInterval = nextTimerA(this.#timerAInterval);
-    this.#send(this.request);
+    this.#send(this.#request);
     if (this.#state === 'calling') this.#timers.start('A', this.#timerAInterval, () => this.#onTimerA());
   }
 

@@ -17,7 +17,9 @@ import type { SipRequest, SipResponse } from '../message/index.js';
  *   proceeding → completed   200-699 received (to TU)
  *   proceeding → terminated  Timer F fires or transport error (TU told)
  *   completed  → terminated  Timer K fires
- * Self-loops (Timer E retransmissions, 1xx in Proceeding, absorbed finals) change no state.
+ * Self-loops (Timer E retransmissions, 1xx in Proceeding, absorbed finals) change no state,
+ * and neither does fallBackToUdp() in Trying (§18.1.1: the transport under the request
+ * becomes UDP, so Timer E starts).
  */
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
@@ -35,18 +37,23 @@ export class NonInviteClientTransaction {
   readonly #handlers: ClientTransactionHandlers;
   readonly #timers: TimerSet<NonInviteClientTimer>;
   #state: NonInviteClientState = 'trying';
+  #request: SipRequest;
+  /** From the context; false after a §18.1.1 fallback to UDP (fallBackToUdp). */
+  #reliable: boolean;
   #timerEInterval: number;
   #disposed = false;
 
   /** `request` is the request as it goes on the wire, Via with this transaction's branch on top. */
   constructor(
-    readonly request: SipRequest,
+    request: SipRequest,
     ctx: TransactionContext<SipRequest>,
     handlers: ClientTransactionHandlers,
   ) {
     if (request.method === 'INVITE' || request.method === 'ACK') {
       throw new Error(`NonInviteClientTransaction for ${request.method}`);
     }
+    this.#request = request;
+    this.#reliable = ctx.reliable;
     this.#ctx = ctx;
     this.#handlers = handlers;
     this.#timers = new TimerSet(ctx.clock);
@@ -55,6 +62,11 @@ export class NonInviteClientTransaction {
 
   get state(): NonInviteClientState {
     return this.#state;
+  }
+
+  /** The request as it goes on the wire (after a fallback to UDP, with the UDP Via). */
+  get request(): SipRequest {
+    return this.#request;
   }
 
   /**
@@ -67,7 +79,23 @@ export class NonInviteClientTransaction {
   start(): void {
     this.#send();
     this.#timers.start('F', timerF(this.#ctx.timers), () => this.#onTimerF());
-    if (!this.#ctx.reliable) this.#timers.start('E', this.#timerEInterval, () => this.#onTimerE());
+    if (!this.#reliable) this.#timers.start('E', this.#timerEInterval, () => this.#onTimerE());
+  }
+
+  /**
+   * RFC 3261 §18.1.1: the request went to TCP for its size, the connection
+   * could not be made, and the layer is sending `request` — the same request
+   * and branch with a UDP Via — over UDP instead. From here the transport is
+   * unreliable, so §17.1.2.2 applies: "If an unreliable transport is in use,
+   * the client transaction MUST set timer E to fire in T1 seconds." Timer F
+   * runs on from the first attempt. Only in Trying: nothing went out before,
+   * so nothing can have been answered.
+   */
+  fallBackToUdp(request: SipRequest): void {
+    if (this.#disposed || this.#state !== 'trying' || !this.#reliable) return;
+    this.#request = request;
+    this.#reliable = false;
+    this.#timers.start('E', this.#timerEInterval, () => this.#onTimerE());
   }
 
   receiveResponse(response: SipResponse): void {
@@ -95,7 +123,7 @@ export class NonInviteClientTransaction {
     // "Once the client transaction enters the 'Completed' state, it MUST set
     // Timer K to fire in T4 seconds for unreliable transports, and zero
     // seconds for reliable transports."
-    const k = timerK(this.#ctx.timers, this.#ctx.reliable);
+    const k = timerK(this.#ctx.timers, this.#reliable);
     if (k === 0) this.#terminate();
     else this.#timers.start('K', k, () => this.#terminate());
     this.#handlers.onFinal?.(response);
@@ -125,7 +153,7 @@ export class NonInviteClientTransaction {
   }
 
   #send(): void {
-    this.#ctx.send(this.request).then(undefined, (error: unknown) => {
+    this.#ctx.send(this.#request).then(undefined, (error: unknown) => {
       // §17.1.4: "The client transaction SHOULD inform the TU that a
       // transport failure has occurred, and the client transaction SHOULD
       // transition directly to the 'Terminated' state." Once completed, it has its answer.

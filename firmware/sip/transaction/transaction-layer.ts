@@ -20,14 +20,34 @@
  * Requests the TU sends get a Via with a fresh branch and rport
  * (local-via.ts) unless they already carry one (a CANCEL from createCancel()
  * keeps the branch of the INVITE it cancels, §9.1).
+ *
+ * The message size rule (§18.1.1, size-rule.ts) is applied here, where the
+ * Via is written: a request the TU sends to a UDP target that is larger than
+ * 1300 bytes with its Via goes over TCP to the same address and port instead,
+ * its top Via saying TCP (with the TCP sent-by), and its client transaction
+ * runs as on a reliable transport (no Timer A/E; Timer B/F still run). The
+ * same holds for the ACK of a 2xx and for in-dialog requests: the rule looks
+ * at each request's size, not at the dialog. A message that already carries
+ * a TCP Via of ours on a UDP target — a retransmitted ACK, the ACK of a
+ * non-2xx, a CANCEL (whose Via must equal the INVITE's, §9.1) — follows its
+ * Via to TCP. When the TCP connection cannot be made (refused, reset,
+ * protocol unreachable, connect timeout) the request is sent over UDP after
+ * all, with its Via changed back, and one line is logged; the target is then
+ * remembered for a while (NoTcpMemo) so the next large requests go straight
+ * to UDP. Responses never move: they leave as the request came (§18.2.2).
  */
 import type { Clock, TimerHandle } from '../../../drivers/bus/clock.js';
-import { createResponse, getCSeq, getTopVia, isRfc3261Branch } from '../message/index.js';
+import { createResponse, getCSeq, getTopVia, isRfc3261Branch, serialize } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
+import { formatTarget } from '../transport/addresses.js';
+import type { TransportLogger } from '../transport/logger.js';
+import { consoleLogger } from '../transport/logger.js';
+import { NoTcpMemo, exceedsUdpSizeLimit, retriesOverUdp } from '../transport/size-rule.js';
 import type { IncomingMessage, SipTransport, TransportTarget } from '../transport/types.js';
+import { errorMessage } from './types.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
-import { localViaValue } from './local-via.js';
+import { localViaValue, withLocalViaFor } from './local-via.js';
 import { clientKey, responseClientKey, rfc2543CancelMatches, rfc2543Matches, serverKey } from './matching.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
@@ -50,12 +70,18 @@ export interface TransactionLayerOptions {
   readonly timers?: Partial<TimerValues>;
   /** How long an INVITE server transaction waits for the TU before sending 100 Trying itself (default 200 ms). */
   readonly tryingDelayMs?: number;
+  /** Where the §18.1.1 size rule says what it did (a fallback to UDP, a large request that must stay on UDP); console.warn by default. */
+  readonly logger?: TransportLogger;
+  /** How long a target that would not take TCP gets large requests over UDP without a new attempt (default NO_TCP_MEMORY_MS). */
+  readonly noTcpMemoryMs?: number;
 }
 
 /** A client transaction as the TU holds it: the request as sent (with its Via) and where it went. */
 export interface SentRequest {
   readonly transaction: ClientTransaction;
+  /** As on the wire: its top Via names TCP when §18.1.1 moved it there, UDP again after a fallback. */
   readonly request: SipRequest;
+  /** The target the TU gave (a large request to a UDP target travels over TCP to the same address). */
   readonly target: TransportTarget;
   readonly branch: string;
 }
@@ -85,6 +111,10 @@ export class TransactionLayer {
   /** Server transactions created by RFC 2543 requests (no magic cookie): few, so searched in order. */
   readonly #legacyServers = new Set<ServerEntry>();
   readonly #discardTimers = new Set<TimerHandle>();
+  /** The connection each client transaction over TCP/TLS holds open until it ends. */
+  readonly #holds = new Map<ClientTransaction, () => void>();
+  readonly #logger: TransportLogger;
+  readonly #noTcp: NoTcpMemo;
   readonly #unsubscribe: () => void;
   #requestHandler: RequestHandler | undefined;
   #ackHandler: AckHandler | undefined;
@@ -96,6 +126,8 @@ export class TransactionLayer {
     this.#clock = clock;
     this.#timers = checkTimerValues({ ...DEFAULT_TIMER_VALUES, ...options.timers });
     this.#tryingDelayMs = options.tryingDelayMs;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#noTcp = new NoTcpMemo(() => clock.now(), options.noTcpMemoryMs);
     this.#unsubscribe = transport.onMessage((incoming) => this.#receive(incoming));
   }
 
@@ -126,12 +158,20 @@ export class TransactionLayer {
     }
     const key = clientKey(branch, request.method);
     if (this.#clients.has(key)) throw new Error(`a ${request.method} client transaction with branch ${branch} exists`);
+    const wire = this.#wireTarget(sent, target);
     const ctx = {
       clock: this.#clock,
       timers: this.#timers,
-      reliable: this.#transport.isReliable(target.protocol),
-      send: (message: SipRequest) => this.#transport.send(message, target),
+      reliable: this.#transport.isReliable(wire.protocol),
+      // The request, its retransmissions and the ACK of a non-2xx (all with this Via) go the same way.
+      send: (message: SipRequest) =>
+        this.#transmit(message, target, (overUdp) => {
+          if (message !== transaction.request) return;
+          this.#release(transaction);
+          transaction.fallBackToUdp(overUdp);
+        }),
       onTerminated: () => {
+        this.#release(transaction);
         if (this.#clients.get(key) === transaction) this.#clients.delete(key);
       },
     };
@@ -140,8 +180,18 @@ export class TransactionLayer {
         ? new InviteClientTransaction(sent, ctx, handlers)
         : new NonInviteClientTransaction(sent, ctx, handlers);
     this.#clients.set(key, transaction);
+    // An INVITE can wait in Proceeding for minutes: its connection must not close as idle meanwhile.
+    if (wire.protocol !== 'udp') this.#holds.set(transaction, this.#transport.hold(wire));
     transaction.start();
-    return { transaction, request: sent, target, branch };
+    return {
+      transaction,
+      // Read when asked: a fallback to UDP changes the request (its Via) after this returns.
+      get request() {
+        return transaction.request;
+      },
+      target,
+      branch,
+    };
   }
 
   /**
@@ -155,7 +205,7 @@ export class TransactionLayer {
     if (this.#disposed) throw new Error('transaction layer disposed');
     if (ack.method !== 'ACK') throw new Error(`sendAck() given ${ack.method}`);
     const withVia = this.#withVia(ack, target);
-    const sent = this.#transport.send(withVia, target);
+    const sent = this.#transmit(withVia, target);
     // A TU that does not await `sent` must not cause an unhandled rejection.
     sent.catch(() => undefined);
     return { ack: withVia, sent };
@@ -210,6 +260,8 @@ export class TransactionLayer {
     for (const handle of this.#discardTimers) this.#clock.clearTimer(handle);
     this.#discardTimers.clear();
     for (const tx of this.#clients.values()) tx.dispose();
+    for (const release of this.#holds.values()) release();
+    this.#holds.clear();
     for (const entry of [...this.#servers.values(), ...this.#legacyServers]) entry.transaction.dispose();
     this.#clients.clear();
     this.#servers.clear();
@@ -219,12 +271,78 @@ export class TransactionLayer {
     this.#strayHandler = undefined;
   }
 
+  /** `request` with our Via on top (unless it has one), for the transport §18.1.1 picks. */
   #withVia(request: SipRequest, target: TransportTarget): SipRequest {
     const headers = request.headers.clone();
-    if (!headers.has('Via')) {
-      headers.prepend('Via', localViaValue(target.protocol, this.#transport.localEndpoint(target.protocol)));
+    if (headers.has('Via')) return { ...request, headers };
+    headers.prepend('Via', localViaValue(target.protocol, this.#transport.localEndpoint(target.protocol)));
+    const stamped = { ...request, headers };
+    return target.protocol === 'udp' ? this.#applySizeRule(stamped, target) : stamped;
+  }
+
+  /**
+   * §18.1.1 for a request freshly given a UDP Via: "larger than 1300 bytes
+   * and the path MTU is unknown" (it always is) → TCP, "the value in the top
+   * Via MUST be changed". Where TCP is not possible the request stays on UDP,
+   * with a warning: fragmented, it may well be lost.
+   */
+  #applySizeRule(request: SipRequest, target: TransportTarget): SipRequest {
+    const size = serialize(request).byteLength;
+    if (!exceedsUdpSizeLimit(size)) return request;
+    const what = `${request.method} of ${size} bytes exceeds the §18.1.1 UDP limit`;
+    if (!this.#transport.canSend('tcp')) {
+      this.#logger.warn(`sip/transaction: ${what}; TCP is not enabled, sending it over UDP anyway`);
+      return request;
     }
-    return { ...request, headers };
+    const ago = this.#noTcp.failedMsAgo(target);
+    if (ago !== undefined) {
+      this.#logger.warn(
+        `sip/transaction: ${what}; ${formatTarget(target)} would not take TCP ${Math.round(ago / 1000)} s ago, sending it over UDP anyway`,
+      );
+      return request;
+    }
+    return withLocalViaFor(request, 'tcp', this.#transport.localEndpoint('tcp'));
+  }
+
+  /** A TCP Via of ours on a request for a UDP target: §18.1.1 moved it (or its INVITE) to TCP, to the same address. */
+  #wireTarget(message: SipRequest, target: TransportTarget): TransportTarget {
+    if (target.protocol !== 'udp' || getTopVia(message)?.transport !== 'TCP') return target;
+    return { protocol: 'tcp', host: target.host, port: target.port };
+  }
+
+  /**
+   * Sends `message` the way its Via says (#wireTarget). §18.1.1: "If an
+   * element sends a request over TCP because of these message size
+   * constraints, and that request would have otherwise been sent over UDP,
+   * if the attempt to establish the connection generates either an ICMP
+   * Protocol Not Supported, or results in a TCP reset, the element SHOULD
+   * retry the request, using UDP" (which failures count: retriesOverUdp).
+   * The retry keeps the branch: it is the same request, never received —
+   * the connection carried nothing — so it is the same transaction
+   * (§17.1.3 matches its responses by branch and method, not transport);
+   * only the Via's transport and sent-by change, as §18.1.1 requires of
+   * a change of transport. `onFallback` gets the UDP request before it goes.
+   */
+  #transmit(message: SipRequest, target: TransportTarget, onFallback?: (overUdp: SipRequest) => void): Promise<void> {
+    const wire = this.#wireTarget(message, target);
+    const sending = this.#transport.send(message, wire);
+    if (wire === target) return sending;
+    return sending.catch((error: unknown) => {
+      if (!retriesOverUdp(error)) throw error;
+      this.#noTcp.remember(target);
+      const overUdp = withLocalViaFor(message, 'udp', this.#transport.localEndpoint('udp'));
+      this.#logger.warn(
+        `sip/transaction: ${message.method} of ${serialize(message).byteLength} bytes could not go over TCP (${errorMessage(error)}); ` +
+          `sending it over UDP to ${formatTarget(target)} (RFC 3261 §18.1.1)`,
+      );
+      onFallback?.(overUdp);
+      return this.#transport.send(overUdp, target);
+    });
+  }
+
+  #release(transaction: ClientTransaction): void {
+    this.#holds.get(transaction)?.();
+    this.#holds.delete(transaction);
   }
 
   #receive(incoming: IncomingMessage): void {

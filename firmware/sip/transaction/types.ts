@@ -46,7 +46,11 @@ export interface ClientTransactionHandlers {
 export interface TransactionContext<Out extends SipMessage> {
   readonly clock: Clock;
   readonly timers: TimerValues;
-  /** TCP and TLS: no retransmission timers and zero wait timers (§17.1.1.2, §17.1.2.2). */
+  /**
+   * TCP and TLS: no retransmission timers and zero wait timers (§17.1.1.2,
+   * §17.1.2.2). As the transaction starts: a client transaction whose large
+   * request falls back from TCP to UDP is told so (fallBackToUdp).
+   */
   readonly reliable: boolean;
   /** Sends on the transport (to the client's target, or back as §18.2.2 says). Rejects on a transport error. */
   readonly send: (message: Out) => Promise<void>;

@@ -16,7 +16,7 @@ export { SocketSipTransport } from './sip-transport.js';
 export type { ListenAddress, SipTransportOptions } from './sip-transport.js';
 export type { TlsClientOptions, TlsListenOptions } from './tls-transport.js';
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './stream-transport.js';
-export { exceedsUdpSizeLimit } from './udp-transport.js';
+export { NO_TCP_MEMORY_MS, NoTcpMemo, UDP_SIZE_LIMIT, exceedsUdpSizeLimit, retriesOverUdp } from './size-rule.js';
 export type { TransportLogger } from './logger.js';
 export { consoleLogger } from './logger.js';
 export type { NamedTarget } from './addresses.js';

@@ -142,6 +142,14 @@ export class SocketSipTransport implements SipTransport {
     return isReliableProtocol(protocol);
   }
 
+  canSend(protocol: TransportProtocol): boolean {
+    return this.#transports.has(protocol);
+  }
+
+  hold(target: TransportTarget): () => void {
+    return this.#transports.get(target.protocol)?.hold(target) ?? (() => undefined);
+  }
+
   /**
    * The keep-alive plumbing for the flow to `target` (RFC 5626 §3.5.1):
    * pings on it, its pongs, and a hold that keeps its connection from idle

@@ -37,6 +37,7 @@ import type { TransportLogger } from './logger.js';
 import { firstLineSummary } from './logger.js';
 import type { ProtocolTransport } from './protocol-transport.js';
 import { readTopVia, reliableResponseTarget } from './response-route.js';
+import { connectFailureOf } from './size-rule.js';
 import { StreamConnection } from './stream-connection.js';
 import type { IncomingMessage, TransportTarget } from './types.js';
 import { TransportError } from './types.js';
@@ -275,12 +276,15 @@ export class StreamTransport implements ProtocolTransport {
     const attempt = this.#options.dial(remote, identity);
     this.#dialSockets.add(attempt.socket);
     const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const timer = this.#clock.setTimer(timeoutMs, () => attempt.socket.destroy(new Error(`connect timed out after ${timeoutMs} ms`)));
+    const timer = this.#clock.setTimer(timeoutMs, () =>
+      attempt.socket.destroy(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     try {
       await attempt.ready;
     } catch (e) {
       attempt.socket.destroy();
-      throw e instanceof TransportError ? e : new TransportError(remote, errorText(e), { cause: e });
+      // Marked as a failed dial: nothing was sent, so a caller may try elsewhere (size-rule.ts).
+      throw e instanceof TransportError ? e : new TransportError(remote, errorText(e), { cause: e, connectFailure: connectFailureOf(e) });
     } finally {
       this.#clock.clearTimer(timer);
       this.#dialSockets.delete(attempt.socket);

@@ -54,6 +54,14 @@ export class TracingTransport implements SipTransport {
     return this.inner.isReliable(protocol);
   }
 
+  canSend(protocol: TransportProtocol): boolean {
+    return this.inner.canSend(protocol);
+  }
+
+  hold(target: TransportTarget): () => void {
+    return this.inner.hold(target);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -25,14 +25,26 @@ export interface IncomingMessage {
   readonly receivedAt: number;
 }
 
+/**
+ * Why a TCP or TLS connection could not be made (a dial that failed before
+ * anything was written on it): the peer answered the SYN with a reset
+ * (ECONNREFUSED), the connection was reset during the handshake, an ICMP
+ * Protocol Unreachable came back (Linux: ENOPROTOOPT), no answer came in
+ * time, or something else (unreachable network, TLS failure …).
+ */
+export type ConnectFailure = 'refused' | 'reset' | 'protocol-unsupported' | 'timeout' | 'other';
+
 /** A send that failed at the transport: connection refused, ICMP unreachable, TLS failure, closed. */
 export class TransportError extends Error {
   readonly target: TransportTarget;
+  /** Set when the failure was the dial of a new connection, so nothing was sent; undefined for any other failure. */
+  readonly connectFailure: ConnectFailure | undefined;
 
-  constructor(target: TransportTarget, message: string, options?: { cause?: unknown }) {
+  constructor(target: TransportTarget, message: string, options?: { cause?: unknown; connectFailure?: ConnectFailure }) {
     super(`${target.protocol}:${target.host}:${target.port}: ${message}`, options);
     this.name = 'TransportError';
     this.target = target;
+    this.connectFailure = options?.connectFailure;
   }
 }
 
@@ -51,5 +63,13 @@ export interface SipTransport {
   localEndpoint(protocol: TransportProtocol): { readonly host: string; readonly port: number };
   /** TCP and TLS are reliable: no retransmission timers (§17.1.1.2, §17.1.2.2). */
   isReliable(protocol: TransportProtocol): boolean;
+  /** Whether `protocol` is enabled at all: where a large request may move from UDP to TCP (§18.1.1). */
+  canSend(protocol: TransportProtocol): boolean;
+  /**
+   * Keeps the connection to `target` from idle close until the returned
+   * release is called (a no-op on UDP): a client transaction waiting for its
+   * responses on a connection holds it.
+   */
+  hold(target: TransportTarget): () => void;
   close(): Promise<void>;
 }

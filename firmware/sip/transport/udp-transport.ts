@@ -20,17 +20,6 @@ import { readTopVia, unreliableResponseTarget } from './response-route.js';
 import type { IncomingMessage, TransportTarget } from './types.js';
 import { TransportError } from './types.js';
 
-/**
- * §18.1.1: "If a request is within 200 bytes of the path MTU, or if it is
- * larger than 1300 bytes and the path MTU is unknown, the request MUST be
- * sent using an RFC 2914 congestion controlled transport protocol, such as
- * TCP." The choice of transport (and the Via that names it) belongs to the
- * layer above; this tells it when it must choose TCP.
- */
-export function exceedsUdpSizeLimit(byteLength: number, pathMtu?: number): boolean {
-  return pathMtu === undefined ? byteLength > 1300 : byteLength > pathMtu - 200;
-}
-
 export interface UdpTransportOptions {
   /** Address to bind; '0.0.0.0' (default) for all IPv4 interfaces, '::' for dual-stack. */
   readonly host?: string;
@@ -97,12 +86,13 @@ export class UdpTransport implements ProtocolTransport {
     return 0;
   }
 
+  /**
+   * Sends whatever it is given: the §18.1.1 size rule (a large request goes
+   * over TCP, with a Via that says so) is the transaction layer's, which
+   * writes the Via and warns when a large request must go over UDP anyway.
+   */
   async send(message: SipMessage, target: TransportTarget): Promise<void> {
-    const bytes = serialize(message);
-    if (message.kind === 'request' && exceedsUdpSizeLimit(bytes.length)) {
-      this.#options.logger.warn(`sip/udp: ${message.method} of ${bytes.length} bytes exceeds the §18.1.1 UDP limit; sending anyway`);
-    }
-    await this.#sendBytes(bytes, target);
+    await this.#sendBytes(serialize(message), target);
   }
 
   async sendResponse(response: SipResponse, request: IncomingMessage): Promise<void> {
