@@ -34,7 +34,7 @@ export interface PhoneState {
     readonly fromName: string;
     readonly codec?: string;
     readonly secure?: boolean;
-    readonly media?: { readonly packetsReceived: number; readonly packetsSent: number; readonly jitterMs: number; readonly bufferDelayMs: number };
+    readonly media?: { readonly packetsReceived: number; readonly packetsSent: number; readonly jitterMs: number; readonly bufferDelayMs: number; readonly concealedMs: number; readonly fecRecoveredMs: number };
   } | null;
 }
 

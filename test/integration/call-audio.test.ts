@@ -45,6 +45,7 @@ async function callOnce(
   await new Promise((r) => setTimeout(r, 3000));
   // `state` carries the call's stream figures (engine statistics, once a second).
   const during = await phone.state();
+  const media = during.call?.media;
   assert.ok((during.call?.media?.packetsReceived ?? 0) > 100, `stream figures in state: ${JSON.stringify(during.call)}`);
   assert.ok((during.call?.media?.packetsSent ?? 0) > 100);
   assert.equal(typeof during.call?.media?.jitterMs, 'number');
@@ -63,7 +64,8 @@ async function callOnce(
   const peerCoverage = toneCoverage(mono, byPeer.sampleRate, 440);
   const report =
     `${codec}: phone heard 1000 Hz in ${phoneCoverage.withTone}/${phoneCoverage.frames} frames (from ${phoneCoverage.firstMs} ms; missing at ${phoneCoverage.missingMs.join(', ') || '-'}); ` +
-    `baresip heard 440 Hz in ${peerCoverage.withTone}/${peerCoverage.frames} (missing at ${peerCoverage.missingMs.join(', ') || '-'})`;
+    `baresip heard 440 Hz in ${peerCoverage.withTone}/${peerCoverage.frames} (missing at ${peerCoverage.missingMs.join(', ') || '-'}); ` +
+    `the phone's jitter buffer after 3 s: ${media ? `${media.concealedMs} ms concealed, delay ${media.bufferDelayMs} ms, jitter ${media.jitterMs.toFixed(2)} ms` : '-'}`;
   console.log(report);
   if (process.env.CALL_DEBUG) {
     const rms = (x: ArrayLike<number>): number => Math.sqrt(Array.from(x).reduce((a, v) => a + v * v, 0) / Math.max(1, x.length));
