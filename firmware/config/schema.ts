@@ -425,26 +425,26 @@ export const SETTINGS = [
   {
     key: 'account.{N}.session_timer.enable',
     type: bool(false),
-    applies: 'restart-sip',
-    description: 'Ask for session timers (RFC 4028) in calls; account 1\'s setting applies to every call. Timers a peer asks for are always honoured.',
+    applies: 'live',
+    description: 'Ask for session timers (RFC 4028) in this account\'s calls, from the next call on (a call in progress keeps its timer). Timers a peer asks for are always honoured.',
   },
   {
     key: 'account.{N}.session_timer.expires',
     type: int(90, 7200, 1800, 'seconds'),
-    applies: 'restart-sip',
+    applies: 'live',
     description: 'Session-Expires asked for (RFC 4028 §4 recommends 1800).',
   },
   {
     key: 'account.{N}.session_timer.refresher',
     type: choice(REFRESHER_CHOICES, 0),
-    applies: 'restart-sip',
+    applies: 'live',
     description: 'Who refreshes the session when the phone asks for a timer.',
   },
   {
     key: 'account.{N}.100rel_enable',
     type: bool(false),
-    applies: 'restart-sip',
-    description: 'Send 180/183 reliably (RFC 3262) to callers that support it; account 1\'s setting applies. Callers that require it are always served.',
+    applies: 'live',
+    description: 'Send 180/183 reliably (RFC 3262) to callers of this account that support it, from the next call on. Callers that require it are always served.',
   },
   {
     key: 'account.{N}.subscribe_mwi',

@@ -22,6 +22,7 @@ import { formatUri, getCallId, parseUri, sipUri, type Uri } from './message/inde
 import { sdpBody, sdpText, sipLeg } from './phone-leg.js';
 import { PhoneTransfers, replacesHeader } from './phone-transfer.js';
 import { MwiService } from './mwi-service.js';
+import { accountForRequestUser, callSettingsOf } from './account-call-settings.js';
 
 /** What a desk phone shows as the number: the user part of a SIP URI, or the whole URI. */
 export function displayNumber(uri: Uri): string {
@@ -46,10 +47,8 @@ export function asksForAutoAnswer(callInfo: readonly string[], alertInfo: readon
   return alertInfo.some((v) => /auto[-\s]?answer|intercom/i.test(v));
 }
 
-/** The account an INVITE is for: the one whose user name is the Request-URI's user part. */
-export function accountForRequestUser(user: string | undefined, accounts: readonly { index: number; userName: string }[]): number {
-  return accounts.find((a) => user !== undefined && a.userName === user)?.index ?? accounts[0]?.index ?? 1;
-}
+/** The account an INVITE is for (moved to account-call-settings.ts, which the stack shares). */
+export { accountForRequestUser };
 
 function onFinal(call: IncomingCall | OutgoingCall, listener: (how: IncomingCallEnd) => void): void {
   let told = false;
@@ -217,6 +216,8 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
         }
         // Ring at once (180 with a To tag), so the caller hears ringback and the
         // transaction needs no 100 Trying of its own. A replacing INVITE is answered without ringing.
+        // Whether the 180 goes reliably, and the session timer of the answer, the core settled as
+        // the INVITE arrived, from the account it is for (the one found below; sip-stack.ts).
         if (replaces.kind === 'none') call.ring();
         const uri = call.request.uri;
         const user = uri.kind === 'sip' ? uri.user : undefined;
@@ -247,6 +248,8 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
         server: () => client.callTarget(),
         userAgent: stack.userAgent,
         headers,
+        // This account's session timer (RFC 4028) in the configuration in force now; the call keeps it.
+        sessionTimer: callSettingsOf(account).sessionTimer,
       });
       // placeCall() has started the call; its INVITE leaves on a later microtask, after these listeners are on.
       return outgoingCallView(transfers, call, account.index);

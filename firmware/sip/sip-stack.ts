@@ -15,13 +15,7 @@ import { UserAgentCore } from './ua/user-agent-core.js';
 import { RegistrationManager } from './registration/registration-manager.js';
 import type { RegistrationHop } from './registration/registration-client.js';
 import { NameAddr, Parameters, createCallId, createRequest, createTag, sipUri, type Uri } from './message/index.js';
-
-/** The core's session-timer settings from account 1 (RFC 4028). */
-function sessionTimerOf(config: PhoneConfig): { enabled: boolean; expires: number; refresher?: 'uac' | 'uas' } {
-  const t = config.accounts[0]?.sessionTimer;
-  if (!t?.enabled) return { enabled: false, expires: t?.expiresS ?? 1800 };
-  return { enabled: true, expires: t.expiresS, refresher: t.refresher };
-}
+import { accountOfRequest, callSettingsOf } from './account-call-settings.js';
 
 export interface SipStackOptions {
   readonly config: PhoneConfig;
@@ -75,16 +69,18 @@ export class SipStack {
     readonly userAgent: string,
   ) {}
 
-  /**
-   * A new configuration, applied live: accounts whose registration changed
-   * re-register (the manager compares), trust and direct-IP settings apply
-   * to the next request. Listen ports and TLS trust need a restart of SIP.
-   */
   /** The configuration in force. */
   get config(): PhoneConfig {
     return this.live.config;
   }
 
+  /**
+   * A new configuration, applied live: accounts whose registration changed
+   * re-register (the manager compares), trust and direct-IP settings apply
+   * to the next request, an account's 100rel and session-timer choices to
+   * its next call (calls in progress keep theirs). Listen ports and TLS
+   * trust need a restart of SIP.
+   */
   applyConfig(next: PhoneConfig): void {
     this.live.config = next;
     this.registrations.configure(next.accounts);
@@ -137,9 +133,13 @@ export class SipStack {
         allowDirectIp: () => live.config.features.directIpCall,
       },
       logger: { warn: (line) => console.error(`sip: ${line}`) },
-      // One core serves every account: account 1's choices apply (the settings say so).
-      reliableProvisionals: config.accounts[0]?.reliableProvisionals ?? false,
-      sessionTimer: sessionTimerOf(config),
+      // One core serves every account: an incoming call gets the 100rel and session-timer choices of
+      // the account it is for, in the configuration in force as its INVITE arrives (an outgoing call
+      // those of the account placing it: phone-adapter.ts). The core's defaults stay for no account.
+      incomingCallSettings: (invite) => {
+        const account = accountOfRequest(invite, live.config.accounts);
+        return account === undefined ? undefined : callSettingsOf(account);
+      },
     });
     const registrations = new RegistrationManager({
       layer,

@@ -14,11 +14,12 @@
  * layer's 100 Trying (sent when the TU is silent for 200 ms, §17.2.1) is
  * normally not needed.
  *
- * Extensions: when the INVITE requires 100rel (or supports it and the core
- * prefers it) every 101-199 goes out reliably and the 2xx waits for the
- * PRACKs (RFC 3262, reliable-provisional-sender.ts). accept() negotiates a
- * session timer (RFC 4028 §9, session-timer.ts) from the request and the
- * settings (the core's, overridden per call).
+ * Extensions: when the INVITE requires 100rel (or supports it and the
+ * call's settings — its account's — prefer it) every 101-199 goes out
+ * reliably and the 2xx waits for the PRACKs (RFC 3262,
+ * reliable-provisional-sender.ts). accept() negotiates a session timer
+ * (RFC 4028 §9, session-timer.ts) from the request and the call's settings
+ * (given by the core as the INVITE arrived, overridden in accept()).
  */
 import type { Clock } from '../../../drivers/bus/clock.js';
 import { Dialog } from '../dialog/index.js';
@@ -92,9 +93,13 @@ export interface IncomingCallContext {
   sendRequest(request: SipRequest): void;
   /** Reports a listener that threw, and the like. */
   log(line: string): void;
-  /** Send 101-199 reliably when the INVITE only supports 100rel (RFC 3262 §3; a Require is always honoured). Default false. */
+  /**
+   * Send 101-199 reliably when the INVITE only supports 100rel (RFC 3262 §3;
+   * a Require is always honoured): the choice of the account the INVITE is
+   * for, as it arrived. Default false.
+   */
   readonly reliableProvisionals?: boolean;
-  /** The phone's session timer settings (RFC 4028), which accept() may override per call. */
+  /** The session timer settings (RFC 4028) of the account the INVITE is for, as it arrived; accept() may override them. */
   readonly sessionTimer?: Partial<SessionTimerSettings>;
   /** In-dialog requests with their responses (the session timer's UPDATE refreshes); without it no timer runs. */
   readonly session?: SessionContext;

@@ -13,7 +13,9 @@
  *           → no To tag: OPTIONS → 200 with Allow/Accept/Supported (§11.2);
  *             INVITE → 403 for a direct IP call when those are off, 422 when
  *             its Session-Expires is below our Min-SE (RFC 4028 §9), else an
- *             IncomingCall for onIncomingCall (480 when nobody listens);
+ *             IncomingCall for onIncomingCall (480 when nobody listens), with
+ *             the 100rel and session-timer choices of the account it is for
+ *             (incomingCallSettings, read once as it arrives);
  *             NOTIFY → a handler registered for its event package with
  *             onNotify() (message-summary: RFC 3842), else as other methods;
  *             other methods → a handler registered with onRequest(), else the
@@ -89,6 +91,22 @@ export interface UserAgentCoreOptions {
   readonly reliableProvisionals?: boolean;
   /** RFC 4028 session timer settings of the phone: incoming calls, and the defaults of placeCall(). */
   readonly sessionTimer?: Partial<SessionTimerSettings>;
+  /**
+   * The settings of the account an out-of-dialog INVITE is for, asked once
+   * as it arrives, before any check or response that depends on them (the
+   * 422, the first 1xx): over reliableProvisionals and sessionTimer above,
+   * which stay for a request that belongs to no account (undefined). The
+   * call keeps what it got here to its end.
+   */
+  readonly incomingCallSettings?: (invite: SipRequest) => CallSettings | undefined;
+}
+
+/** One call's own choices, over the core's (an account's settings, read when the call starts). */
+export interface CallSettings {
+  /** RFC 3262: send the 101-199 of an incoming call reliably when its INVITE only supports 100rel. */
+  readonly reliableProvisionals?: boolean;
+  /** RFC 4028: the session timer asked for (enabled, expires, refresher …). */
+  readonly sessionTimer?: Partial<SessionTimerSettings>;
 }
 
 /** Answers a request outside any dialog; see onRequest(). */
@@ -136,6 +154,7 @@ export class UserAgentCore {
   readonly #earlyNotify = new Map<string, EarlyNotifyHandler>();
   readonly #reliableProvisionals: boolean;
   readonly #sessionTimer: Partial<SessionTimerSettings> | undefined;
+  readonly #incomingCallSettings: ((invite: SipRequest) => CallSettings | undefined) | undefined;
   /** Requests of live server transactions, for the §8.2.2.2 merged-request check. */
   readonly #ongoing = new Map<ServerTransaction, SipRequest>();
   /** The incoming call each INVITE server transaction belongs to, for CANCEL (§9.2). */
@@ -154,6 +173,7 @@ export class UserAgentCore {
     this.#logger = options.logger ?? quietLogger;
     this.#reliableProvisionals = options.reliableProvisionals ?? false;
     this.#sessionTimer = options.sessionTimer;
+    this.#incomingCallSettings = options.incomingCallSettings;
     this.capabilities = capabilities(options.capabilities);
     this.#unsubscribe = [
       this.#layer.onRequest((tx, incoming) => this.#guard(() => this.#receiveRequest(tx, incoming))),
@@ -563,8 +583,11 @@ export class UserAgentCore {
       uas.respond(480);
       return;
     }
+    // The account's choices in force now: the call keeps them, whatever changes before it ends.
+    const own = this.#incomingCallSettings?.(uas.request);
+    const sessionTimer = sessionTimerSettings(this.#sessionTimer, own?.sessionTimer);
     // RFC 4028 §9: an interval below our Min-SE from a caller that can retry gets 422 with our Min-SE, before any ringing.
-    const minSE = sessionTimerSettings(this.#sessionTimer).minSE;
+    const minSE = sessionTimer.minSE;
     const timer = uasTimerDecision(uas.request, { want: false, expires: minSE, minSE });
     if (timer.kind === 'reject') {
       uas.respond(422, { headers: uasTimerHeaders(timer) });
@@ -578,8 +601,8 @@ export class UserAgentCore {
       addDialog: (dialog, owner) => this.dialogs.add(dialog, owner),
       sendRequest: (request) => this.#sendAndForget(request),
       log: (line) => this.#logger.warn(line),
-      reliableProvisionals: this.#reliableProvisionals,
-      sessionTimer: this.#sessionTimer,
+      reliableProvisionals: own?.reliableProvisionals ?? this.#reliableProvisionals,
+      sessionTimer,
       session: this.sessionContext,
     });
     this.#calls.set(tx, call);
