@@ -214,15 +214,18 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
           call.reject(replaces.status, replaces.reason);
           return;
         }
-        // Ring at once (180 with a To tag), so the caller hears ringback and the
-        // transaction needs no 100 Trying of its own. A replacing INVITE is answered without ringing.
-        // Whether the 180 goes reliably, and the session timer of the answer, the core settled as
-        // the INVITE arrived, from the account it is for (the one found below; sip-stack.ts).
-        if (replaces.kind === 'none') call.ring();
         const uri = call.request.uri;
         const user = uri.kind === 'sip' ? uri.user : undefined;
         const accountIndex = accountForRequestUser(user, stack.config.accounts);
+        // The phone decides first, synchronously: do-not-disturb, forward-always and busy
+        // answer at once with their final response and no 180 before it (a 180 then a 302
+        // can reach the caller in the other order through a proxy). Otherwise ring at once
+        // (180 with a To tag), so the caller hears ringback and the transaction needs no 100
+        // Trying of its own; a replacing INVITE is answered without ringing. Whether the 180
+        // goes reliably, and the session timer of the answer, the core settled as the INVITE
+        // arrived, from the account it is for (sip-stack.ts).
         listener(incomingCallView(stack, transfers, call, accountIndex, replaces.kind === 'replace' ? replaces.ours : undefined));
+        if (replaces.kind === 'none' && call.state === 'offered') call.ring();
       }),
     domainOf: (accountIndex) => {
       // Yealink dials bare numbers at sip_server.1.address, with its port when one is set.

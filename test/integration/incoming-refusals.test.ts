@@ -65,6 +65,11 @@ describe('incoming calls refused or forwarded through a real Kamailio', { timeou
       assert.ok(result.ok, describeSipp(result));
       assert.equal(receivedStatuses(result.messages).at(-1), refusal.status, result.messages);
       const final = finalFromPhone(pbx, refusal.user, refusal.status);
+      // At once: the final response is the phone's only answer, with no 180 before it.
+      const provisional = wireResponses(pbx.log(), 'INVITE').filter(
+        (w) => w.message.kind === 'response' && w.message.status > 100 && w.message.status < 200 && (w.message.headers.get('To') ?? '').includes(`sip:${refusal.user}@`),
+      );
+      assert.deepEqual(provisional.map((w) => w.message.kind === 'response' && w.message.status), [], 'no ringing before the refusal');
       if (refusal.status === 302) {
         // A bare name is sip:<name>@<the account's server> (e2e brief; CallManager.resolveTarget).
         assert.equal(final.message.headers.get('Contact'), `<sip:carol@127.0.0.1:${pbx.udpPort}>`);
