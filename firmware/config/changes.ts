@@ -2,7 +2,7 @@
  * What changed between two resolved configurations, and what applying it
  * needs: the strongest `applies` of the changed settings. A new display name
  * applies at once; a new password needs the account to register again; a new
- * listen port needs the SIP transports restarted.
+ * listen port needs the SIP transports opened again, which a reboot does.
  */
 import type { ResolvedConfig } from './layers.js';
 import { requireKey } from './keys.js';

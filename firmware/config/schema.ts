@@ -14,7 +14,13 @@
  */
 import { RING_TONES, RINGER_VOLUME_MAX } from '../media/tones/ring-tones.js';
 
-/** What a change of the setting needs before it takes effect, weakest first. */
+/**
+ * What a change of the setting needs before it takes effect, weakest first.
+ * 'restart-sip' marks what the SIP transports read as they open (listening
+ * ports, TLS trust): the running phone applies every other change to its SIP
+ * stack (SipStack.applyConfig) but does not reopen its transports, so such a
+ * change, like a 'reboot' one, waits for the next start.
+ */
 export type Applies = 'live' | 'reregister' | 'restart-sip' | 'reboot';
 
 /** Weakest to strongest: a set of changes needs the strongest of its settings' needs. */
@@ -23,9 +29,12 @@ export const APPLIES_ORDER: readonly Applies[] = ['live', 'reregister', 'restart
 export const APPLIES_MEANING: Readonly<Record<Applies, string>> = {
   live: 'takes effect at once',
   reregister: 'the account registers again',
-  'restart-sip': 'the SIP transports are restarted (listening sockets, TLS)',
+  'restart-sip': 'takes effect after a reboot, when the SIP transports open again (listening sockets, TLS)',
   reboot: 'takes effect after a reboot',
 };
+
+/** The needs that wait for a reboot: after such a change the web UI points to its Reboot button. */
+export const APPLIES_AFTER_REBOOT: readonly Applies[] = ['restart-sip', 'reboot'];
 
 /** A free-text value. `format` narrows it (a host name, a time zone). */
 export interface StringType {

@@ -71,6 +71,8 @@ export class MwiService {
         aor: addressOfRecord(account, server),
         requestUri: sipUri({ user: account.userName, host: registrar.host, port: registrar.port }),
         ...(account.displayName ? { displayName: account.displayName } : {}),
+        // The account's own user in the SUBSCRIBE's Contact, as in its REGISTER.
+        contactUser: account.userName,
         expires: account.mwi.expiresS,
         userAgent: this.#stack.userAgent,
         log: (line) => console.error(`sip/mwi: account ${account.index}: ${line}`),

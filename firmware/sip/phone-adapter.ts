@@ -243,6 +243,9 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
       const headers: [string, string][] = [];
       if (request.referredBy !== undefined) headers.push(['Referred-By', request.referredBy]);
       if (request.replaces) headers.push(['Replaces', replacesHeader(request.replaces)]);
+      // This account's session timer (RFC 4028) in the configuration in force now, which the call keeps,
+      // and its user in our Contact (so in the dialog's local target, for every refresh and REFER).
+      const settings = callSettingsOf(account);
       const call = stack.core.placeCall({
         from: { uri: sipUri({ user: account.userName, host: domain }), ...(account.displayName ? { displayName: account.displayName } : {}) },
         target: targetUri(request.target),
@@ -251,8 +254,8 @@ export function phoneSip(stack: SipStack, clock: { now(): number }, wallNow: () 
         server: () => client.callTarget(),
         userAgent: stack.userAgent,
         headers,
-        // This account's session timer (RFC 4028) in the configuration in force now; the call keeps it.
-        sessionTimer: callSettingsOf(account).sessionTimer,
+        sessionTimer: settings.sessionTimer,
+        contactUser: settings.contactUser,
       });
       // placeCall() has started the call; its INVITE leaves on a later microtask, after these listeners are on.
       return outgoingCallView(transfers, call, account.index);

@@ -79,7 +79,8 @@ export class SipStack {
    * re-register (the manager compares), trust and direct-IP settings apply
    * to the next request, an account's 100rel and session-timer choices to
    * its next call (calls in progress keep theirs). Listen ports and TLS
-   * trust need a restart of SIP.
+   * trust ('restart-sip' in the schema) are read as the transports open, at
+   * start: a change to them takes effect after a reboot.
    */
   applyConfig(next: PhoneConfig): void {
     this.live.config = next;
@@ -113,9 +114,11 @@ export class SipStack {
       for (const t of targets) serverAddresses.add(t.host);
       return targets;
     };
-    const contact = (protocol: TransportProtocol): Uri => {
+    // The Contact of a call or request names the user of the account it belongs to (`user`:
+    // callSettingsOf, the MWI subscription); one that belongs to no account keeps account 1's.
+    const contact = (protocol: TransportProtocol, accountUser?: string): Uri => {
       const local = transport.localEndpoint(protocol);
-      const user = live.config.accounts[0]?.userName;
+      const user = accountUser ?? live.config.accounts[0]?.userName;
       return sipUri({
         ...(user ? { user } : {}),
         host: local.host,
@@ -133,9 +136,10 @@ export class SipStack {
         allowDirectIp: () => live.config.features.directIpCall,
       },
       logger: { warn: (line) => console.error(`sip: ${line}`) },
-      // One core serves every account: an incoming call gets the 100rel and session-timer choices of
-      // the account it is for, in the configuration in force as its INVITE arrives (an outgoing call
-      // those of the account placing it: phone-adapter.ts). The core's defaults stay for no account.
+      // One core serves every account: an incoming call gets the 100rel and session-timer choices and
+      // the Contact user of the account it is for, in the configuration in force as its INVITE arrives
+      // (an outgoing call those of the account placing it: phone-adapter.ts). The core's defaults stay
+      // for no account.
       incomingCallSettings: (invite) => {
         const account = accountOfRequest(invite, live.config.accounts);
         return account === undefined ? undefined : callSettingsOf(account);

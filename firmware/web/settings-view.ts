@@ -9,7 +9,7 @@
  */
 import { ALL_SETTING_KEYS, requireKey } from '../config/keys.js';
 import type { ResolvedConfig, SettingSource } from '../config/layers.js';
-import { APPLIES_MEANING, INDEX_RANGES, SETTINGS, type Applies, type SettingSpec } from '../config/schema.js';
+import { APPLIES_AFTER_REBOOT, APPLIES_MEANING, INDEX_RANGES, SETTINGS, type Applies, type SettingSpec } from '../config/schema.js';
 import { checkSetting, type SettingEntry } from '../config/setting-entry.js';
 import { describeAllowed, formatValue } from '../config/values.js';
 import { pageOf, SETTINGS_PAGES, settingsOnPage, type SettingsPage } from './settings-pages.js';
@@ -43,6 +43,8 @@ export interface UiSchema {
   readonly pages: readonly UiPage[];
   readonly indexRanges: typeof INDEX_RANGES;
   readonly applies: typeof APPLIES_MEANING;
+  /** The `applies` values that wait for a reboot: the UI offers its Reboot page after such a change. */
+  readonly afterReboot: readonly Applies[];
 }
 
 function isSecret(spec: SettingSpec): boolean {
@@ -85,6 +87,7 @@ export function uiSchema(settings: readonly SettingSpec[] = SETTINGS): UiSchema 
     })),
     indexRanges: INDEX_RANGES,
     applies: APPLIES_MEANING,
+    afterReboot: APPLIES_AFTER_REBOOT,
   };
 }
 

@@ -29,7 +29,7 @@ describe('changedSettings / strongestApplies', () => {
     assert.deepEqual(accountsToReregister(changes), []);
   });
 
-  it('a password change re-registers that account; a listen port change restarts SIP, the strongest wins', () => {
+  it('a password change re-registers that account; a listen port change needs SIP restarted (a reboot), the strongest wins', () => {
     const changes = changedSettings(
       before,
       resolved('account.1.enable = 1', 'account.1.user_name = alice', 'account.1.label = B', 'account.1.password = new', 'sip.listen_port = 5070'),

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { docKey, renderConfigDoc } from '../../firmware/config/doc.js';
-import { APPLIES_ORDER, KEY_ALIASES, SETTINGS } from '../../firmware/config/schema.js';
+import { APPLIES_AFTER_REBOOT, APPLIES_ORDER, KEY_ALIASES, SETTINGS } from '../../firmware/config/schema.js';
 
 const doc = renderConfigDoc();
 const rows = doc.split('\n').filter((line) => line.startsWith('| `'));
@@ -54,6 +54,12 @@ describe('renderConfigDoc', () => {
   it('states the index ranges and explains every "applies" value', () => {
     assert.match(doc, /`N` is the account, 1\.\.6; `M` is the account's SIP server, 1\.\.2/);
     for (const a of APPLIES_ORDER) assert.match(doc, new RegExp(`^- \`${a}\`: `, 'm'));
+  });
+
+  it('says a restart-sip change takes effect after a reboot: nothing restarts the SIP transports while the phone runs', () => {
+    assert.match(doc, /^- `restart-sip`: takes effect after a reboot, when the SIP transports open again \(listening sockets, TLS\)$/m);
+    assert.deepEqual(APPLIES_AFTER_REBOOT, ['restart-sip', 'reboot']);
+    for (const key of ['sip.listen_port', 'sip.tls_listen_port', 'static.security.trust_certificates']) assert.equal(rowFor(key)[3], 'restart-sip', key);
   });
 
   it('scripts/config-doc.ts prints exactly this', async () => {

@@ -12,6 +12,7 @@ import { startKamailio } from '../pbx/kamailio.js';
 import { startBaresip } from '../peers/baresip.js';
 import { accountsCfg, startPhoneUnderTest, type PhoneUnderTest } from '../helpers/phone-under-test.js';
 import { bodyText, wireMessages, wireRequests, wireResponses } from '../pbx/wire-log.js';
+import { getContacts } from '../../firmware/sip/message/index.js';
 
 interface CallEntry {
   readonly id: string;
@@ -71,6 +72,10 @@ describe('the phone places a call, holds and resumes it (flow 2 as A) through a 
     const invites = wireRequests(pbx.log(), 'INVITE');
     const first = invites.find((w) => w.message.uri.kind === 'sip' && w.message.uri.user === 'bob' && w.message.headers.get('To')?.includes('tag=') !== true);
     assert.ok(first, 'the INVITE to bob went through the proxy');
+    // Its Contact names the calling account's user, as that account's REGISTER does (PBXs match in-dialog requests to it).
+    const contacts = getContacts(first.message);
+    const contactUri = contacts === '*' ? undefined : contacts[0]?.uri;
+    assert.equal(contactUri?.kind === 'sip' ? contactUri.user : undefined, 'alice', `the INVITE's Contact: ${first.message.headers.get('Contact') ?? 'none'}`);
     const initialVersion = originVersion(bodyText(first.message));
     const callId = first.message.headers.get('Call-ID');
 

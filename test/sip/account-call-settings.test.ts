@@ -19,7 +19,7 @@ import { checkSetting, type SettingEntry } from '../../firmware/config/setting-e
 import type { IncomingCallView, OutgoingProgress, SipLeg } from '../../firmware/phone/phone-sip.js';
 import { accountOfRequest, callSettingsOf } from '../../firmware/sip/account-call-settings.js';
 import { NonceCounter } from '../../firmware/sip/auth/nonce-counter.js';
-import { getCSeq, getCallId, getTokens, parseMessage, sipUri } from '../../firmware/sip/message/index.js';
+import { getCSeq, getCallId, getContacts, getTokens, parseMessage, sipUri } from '../../firmware/sip/message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../firmware/sip/message/index.js';
 import { phoneSip, type RunningPhoneSip } from '../../firmware/sip/phone-adapter.js';
 import { SipStack } from '../../firmware/sip/sip-stack.js';
@@ -45,11 +45,12 @@ describe('callSettingsOf / accountOfRequest: what an account makes of a call', (
   it('session timer on: Session-Expires and refresher asked for; off: none asked for; 100rel as set', () => {
     assert.deepEqual(
       callSettingsOf(account({ sessionTimer: { enabled: true, expiresS: 600, refresher: 'uac' }, reliableProvisionals: true })),
-      { reliableProvisionals: true, sessionTimer: { enabled: true, expires: 600, refresher: 'uac' } },
+      { reliableProvisionals: true, sessionTimer: { enabled: true, expires: 600, refresher: 'uac' }, contactUser: 'alice' },
     );
-    assert.deepEqual(callSettingsOf(account({ sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uas' } })), {
+    assert.deepEqual(callSettingsOf(account({ userName: 'bob', sessionTimer: { enabled: false, expiresS: 1800, refresher: 'uas' } })), {
       reliableProvisionals: false,
       sessionTimer: { enabled: false, expires: 1800 },
+      contactUser: 'bob',
     });
   });
 
@@ -325,6 +326,13 @@ function responsesOf(messages: readonly SipMessage[], status: number): SipRespon
   return messages.filter((m): m is SipResponse => m.kind === 'response' && m.status === status && getCSeq(m)?.method === 'INVITE');
 }
 
+/** The user part of a message's (first) Contact. */
+function contactUserOf(message: SipMessage): string | undefined {
+  const contacts = getContacts(message);
+  const uri = contacts === '*' ? undefined : contacts[0]?.uri;
+  return uri?.kind === 'sip' ? uri.user : undefined;
+}
+
 function only<T>(list: readonly T[], what: string): T {
   assert.equal(list.length, 1, `one ${what}, got ${list.length}`);
   return firstOf(list, what);
@@ -419,6 +427,60 @@ describe('the phone’s SIP stack: each call gets its own account’s session ti
     alice.leg.hangup();
     bob.leg.hangup();
     await bench.until('both calls ended', () => bench.stack.core.incomingCalls.length === 0 && bench.peer.core.outgoingCalls.length === 0);
+  });
+});
+
+describe('the phone’s SIP stack: the Contact of each call names its own account’s user', () => {
+  let bench: Bench;
+  before(async () => {
+    bench = await startBench(TWO_ACCOUNTS);
+  });
+  after(async () => {
+    if ((bench as Bench | undefined) !== undefined) await bench.close();
+  });
+
+  it('outgoing: the INVITE from account 2 says Contact: <sip:bob@…>, from account 1 <sip:alice@…>; account 2’s UPDATE refresh keeps bob (§8.1.1.8, §12.1.2)', async () => {
+    const one = await bench.dial(1);
+    const two = await bench.dial(2);
+    const inviteOne = only(requestsOf(bench.sent(one.callId), 'INVITE'), 'INVITE from account 1');
+    const inviteTwo = only(requestsOf(bench.sent(two.callId), 'INVITE'), 'INVITE from account 2');
+    assert.equal(contactUserOf(inviteOne), 'alice');
+    assert.equal(contactUserOf(inviteTwo), 'bob', 'not account 1’s user');
+    // The peer sees the same: what it puts in the Request-URI of its requests in these dialogs.
+    assert.deepEqual(bench.peer.invites.slice(-2).map(contactUserOf), ['alice', 'bob']);
+    // Account 2 refreshes its 600 s timer (refresher=uac: us) halfway, in the dialog: the local target is bob's.
+    const since = bench.clock.now();
+    await bench.clock.advanceAsync(300_000);
+    await bench.until('account 2’s refresh is answered', () =>
+      bench.wire.some((w) => w.direction === 'in' && w.message.kind === 'response' && getCallId(w.message) === two.callId && getCSeq(w.message)?.method === 'UPDATE'),
+    );
+    assert.ok(bench.clock.now() - since >= 300_000);
+    const refresh = firstOf(requestsOf(bench.sent(two.callId), 'UPDATE'), 'UPDATE from account 2');
+    assert.equal(contactUserOf(refresh), 'bob');
+    one.leg.hangup();
+    two.leg.hangup();
+    await bench.until('both calls ended', () => bench.peer.core.incomingCalls.length === 0);
+  });
+
+  it('incoming: the 180 and 200 of a call to account 2 say Contact: <sip:bob@…>, to account 1 <sip:alice@…>; a call to no account’s user gets account 1’s', async () => {
+    const answered = async (user: string): Promise<{ ringing: SipResponse; ok: SipResponse; leg: SipLeg }> => {
+      const before = bench.incoming.length;
+      const call = bench.peer.call(user);
+      await bench.until(`the phone rings for ${user}`, () => bench.incoming.length > before && call.callId !== undefined && responsesOf(bench.sent(call.callId), 180).length > 0);
+      const leg = bench.incoming.at(-1)?.accept(PHONE_SDP);
+      assert.ok(leg !== undefined);
+      await bench.until(`the call to ${user} is up`, () => call.state === 'confirmed');
+      const sent = bench.sent(call.callId ?? '');
+      return { ringing: firstOf(responsesOf(sent, 180), `180 for ${user}`), ok: only(responsesOf(sent, 200), `200 for ${user}`), leg };
+    };
+    const alice = await answered('alice');
+    const bob = await answered('bob');
+    const nobody = await answered('nobody');
+    assert.deepEqual([contactUserOf(bob.ringing), contactUserOf(bob.ok)], ['bob', 'bob'], 'account 2’s call');
+    assert.deepEqual([contactUserOf(alice.ringing), contactUserOf(alice.ok)], ['alice', 'alice'], 'account 1’s call');
+    assert.deepEqual([contactUserOf(nobody.ringing), contactUserOf(nobody.ok)], ['alice', 'alice'], 'shown on account 1, and so its Contact');
+    for (const { leg } of [alice, bob, nobody]) leg.hangup();
+    await bench.until('the calls ended', () => bench.stack.core.incomingCalls.length === 0 && bench.peer.core.outgoingCalls.length === 0);
   });
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { VirtualClock } from '../../drivers/emulated/virtual-clock.js';
 import { NonceCounter } from '../../firmware/sip/auth/nonce-counter.js';
 import { Dialog } from '../../firmware/sip/dialog/index.js';
-import { NameAddr, createRequest, createResponse, createTag, getCallId, getExpires, getFrom, getTo, sipUri } from '../../firmware/sip/message/index.js';
+import { NameAddr, createRequest, createResponse, createTag, getCallId, getContacts, getExpires, getFrom, getTo, sipUri } from '../../firmware/sip/message/index.js';
 import type { SipRequest } from '../../firmware/sip/message/index.js';
 import { MessageSummaryClient, serveUnsolicitedMessageSummary } from '../../firmware/sip/mwi/message-summary-client.js';
 import type { MessageSummaryEvent, MessageSummaryClientState } from '../../firmware/sip/mwi/message-summary-client.js';
@@ -122,12 +122,13 @@ interface Rig {
   dispose(): void;
 }
 
-function rig(options: { expires?: number } = {}): Rig {
+function rig(options: { expires?: number; contactUser?: string } = {}): Rig {
   const clock = new VirtualClock();
   const net = new FakeNetwork({ clock, delayMs: 0 });
   const phone = net.endpoint(PHONE.host, PHONE.port);
   const layer = new TransactionLayer(phone, clock);
-  const core = new UserAgentCore({ layer, clock, contact: () => sipUri({ user: 'alice', host: PHONE.host, port: PHONE.port }) });
+  // As the phone's stack: the user asked for, else its first account's.
+  const core = new UserAgentCore({ layer, clock, contact: (_protocol, user) => sipUri({ user: user ?? 'alice', host: PHONE.host, port: PHONE.port }) });
   const pbx = new Notifier(net.endpoint(PBX.host, PBX.port), clock);
   const sender = new AuthenticatingSender({
     layer,
@@ -141,6 +142,7 @@ function rig(options: { expires?: number } = {}): Rig {
     server: () => ({ protocol: 'udp', ...PBX }),
     aor: AOR,
     expires: options.expires,
+    ...(options.contactUser === undefined ? {} : { contactUser: options.contactUser }),
     random: () => 0,
   });
   const summaries: MessageSummaryEvent[] = [];
@@ -217,6 +219,25 @@ describe('MWI: subscribing (RFC 3842 §4, RFC 6665 §4.1.2)', () => {
     assert.equal(r.client.state, 'active');
     assert.equal(r.summaries.length, 2, 'the refresh brought a NOTIFY too');
     r.dispose();
+  });
+
+  it('the SUBSCRIBE’s Contact names the account’s user (contactUser), and so does the refresh in its dialog (§12.1.2 local target)', async () => {
+    const contactUserOf = (request: SipRequest | undefined): string | undefined => {
+      const contacts = request === undefined ? [] : getContacts(request);
+      const uri = contacts === '*' ? undefined : contacts[0]?.uri;
+      return uri?.kind === 'sip' ? uri.user : undefined;
+    };
+    const bob = rig({ contactUser: 'bob' });
+    bob.client.start();
+    await bob.run(100);
+    await bob.run(300_000);
+    assert.deepEqual(bob.pbx.subscribes.map(contactUserOf), ['bob', 'bob'], 'the initial SUBSCRIBE and its refresh');
+    bob.dispose();
+    const none = rig();
+    none.client.start();
+    await none.run(100);
+    assert.equal(contactUserOf(none.pbx.subscribes[0]), 'alice', 'no contactUser: the core’s own choice');
+    none.dispose();
   });
 
   it('a 423 is retried with the Min-Expires asked for', async () => {

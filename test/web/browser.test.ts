@@ -98,6 +98,19 @@ describe('the admin UI in a browser', { timeout: 60_000 }, () => {
     assert.equal(web.backend.applied.length, 1);
   });
 
+  it('a listen port change says it takes effect after a reboot and links to the Reboot page (nothing restarts SIP live)', async () => {
+    await page.click('nav a[href="#/settings/network"]');
+    await page.locator('[data-key="sip.listen_port"]').waitFor();
+    await page.fill('[data-key="sip.listen_port"]', '5070');
+    await page.click('#settings-save');
+    await page.locator('#settings-status .message.ok').waitFor();
+    assert.match(await page.locator('#settings-status').innerText(), /^Saved 1 change: takes effect after a reboot, when the SIP transports open again \(listening sockets, TLS\)\. Reboot the phone from Reboot & reset to apply it now\.$/);
+    assert.deepEqual(web.backend.applied.at(-1)?.map((e) => [e.key, e.value]), [['sip.listen_port', 5070]]);
+    await page.click('#settings-status a[href="#/system"]');
+    await page.locator('h1', { hasText: 'Reboot & factory reset' }).waitFor();
+    assert.equal(await page.locator('#reboot').isVisible(), true, 'the Reboot button the note points to');
+  });
+
   it('shows the account on the status page', async () => {
     await page.click('nav a[href="#/status"]');
     const row = page.locator('#status-accounts tr[data-account="1"]');

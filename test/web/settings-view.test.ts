@@ -17,6 +17,14 @@ function entry(key: string, raw: string) {
 describe('the UI schema is derived from the config schema', () => {
   const schema = uiSchema();
 
+  it('says what each "applies" means, and which wait for a reboot (the UI then points to its Reboot page)', () => {
+    assert.deepEqual(schema.afterReboot, ['restart-sip', 'reboot']);
+    // Nothing restarts the SIP transports while the phone runs: the text must not promise it.
+    assert.match(schema.applies['restart-sip'], /after a reboot/);
+    assert.doesNotMatch(schema.applies['restart-sip'], /are restarted/);
+    assert.equal(schema.applies.reboot, 'takes effect after a reboot');
+  });
+
   it('every schema row appears on exactly one page, in schema order', () => {
     const shown = schema.pages.flatMap((p) => p.settings.map((s) => s.key));
     assert.deepEqual([...shown].sort(), SETTINGS.map((s) => s.key).sort());

@@ -122,6 +122,11 @@ export interface MessageSummaryClientOptions {
    */
   readonly requestUri?: SipUri;
   readonly displayName?: string;
+  /**
+   * The user part of the SUBSCRIBE's Contact, and so of the subscription
+   * dialog's local target: the account's user name. Absent: the core's choice.
+   */
+  readonly contactUser?: string;
   /** Seconds asked for (default 3600). */
   readonly expires?: number;
   readonly userAgent?: string;
@@ -290,7 +295,7 @@ export class MessageSummaryClient {
         to: new NameAddr({ uri: this.aor }),
         callId,
         cseq: 1,
-        contact: [new NameAddr({ uri: this.#o.core.contactFor(target.protocol) })],
+        contact: [new NameAddr({ uri: this.#o.core.contactFor(target.protocol, this.#o.contactUser) })],
         headers: this.#headers(this.#expires),
       });
       const outcome = await this.#o.sender.send(request, target, { nextHopIsOurServer: true });

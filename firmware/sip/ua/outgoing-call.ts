@@ -119,6 +119,12 @@ export interface PlaceCallOptions {
   readonly session?: Omit<SessionModifierOptions, 'initial'>;
   /** RFC 4028 session timer for this call, over the core's settings (enabled, expires = 1800, minSE = 90, refresher). */
   readonly sessionTimer?: Partial<SessionTimerSettings>;
+  /**
+   * The user part of our Contact in the INVITE, and so of the dialog's local
+   * target (§8.1.1.8, §12.1.2): the calling account's user name. Absent: the
+   * core's Contact provider chooses.
+   */
+  readonly contactUser?: string;
 }
 
 /** RFC 4028 §7.3 retries of one INVITE after 422: each must raise Min-SE, this bounds a path that keeps raising it. */

@@ -14,8 +14,8 @@
  *             INVITE → 403 for a direct IP call when those are off, 422 when
  *             its Session-Expires is below our Min-SE (RFC 4028 §9), else an
  *             IncomingCall for onIncomingCall (480 when nobody listens), with
- *             the 100rel and session-timer choices of the account it is for
- *             (incomingCallSettings, read once as it arrives);
+ *             the 100rel and session-timer choices and the Contact user of
+ *             the account it is for (incomingCallSettings, read once as it arrives);
  *             NOTIFY → a handler registered for its event package with
  *             onNotify() (message-summary: RFC 3842), else as other methods;
  *             other methods → a handler registered with onRequest(), else the
@@ -73,8 +73,14 @@ export interface UaLogger {
 export interface UserAgentCoreOptions {
   readonly layer: TransactionLayer;
   readonly clock: Clock;
-  /** The Contact provider: our Contact URI for a request that came on `protocol` (§12.1.1: where the peer reaches us). */
-  readonly contact: (protocol: TransportProtocol) => Uri;
+  /**
+   * The Contact provider: our Contact URI for a request that came or goes on
+   * `protocol` (§12.1.1: where the peer reaches us). `user` is the user part
+   * the call or request asks for — its account's user name (CallSettings,
+   * PlaceCallOptions, contactFor()); absent for one that belongs to no
+   * account, when the provider chooses.
+   */
+  readonly contact: (protocol: TransportProtocol, user?: string) => Uri;
   readonly capabilities?: Partial<UasCapabilities>;
   readonly sources?: SourcePolicy;
   /**
@@ -94,9 +100,9 @@ export interface UserAgentCoreOptions {
   /**
    * The settings of the account an out-of-dialog INVITE is for, asked once
    * as it arrives, before any check or response that depends on them (the
-   * 422, the first 1xx): over reliableProvisionals and sessionTimer above,
-   * which stay for a request that belongs to no account (undefined). The
-   * call keeps what it got here to its end.
+   * 422, the first 1xx): over reliableProvisionals, sessionTimer and the
+   * Contact provider's own user above, which stay for a request that belongs
+   * to no account (undefined). The call keeps what it got here to its end.
    */
   readonly incomingCallSettings?: (invite: SipRequest) => CallSettings | undefined;
 }
@@ -107,6 +113,12 @@ export interface CallSettings {
   readonly reliableProvisionals?: boolean;
   /** RFC 4028: the session timer asked for (enabled, expires, refresher …). */
   readonly sessionTimer?: Partial<SessionTimerSettings>;
+  /**
+   * The user part of our Contact in this call's 1xx and 2xx, and so of the
+   * dialog's local target (§12.1.1): the account's user name, which PBXs
+   * match in-dialog requests to. Absent: the Contact provider's choice.
+   */
+  readonly contactUser?: string;
 }
 
 /** Answers a request outside any dialog; see onRequest(). */
@@ -142,7 +154,7 @@ export class UserAgentCore {
   readonly capabilities: UasCapabilities;
   readonly #layer: TransactionLayer;
   readonly #clock: Clock;
-  readonly #contact: (protocol: TransportProtocol) => Uri;
+  readonly #contact: (protocol: TransportProtocol, user?: string) => Uri;
   readonly #sources: SourcePolicy;
   readonly #resolveTarget: (request: SipRequest) => TransportTarget | undefined | Promise<TransportTarget | undefined>;
   readonly #logger: UaLogger;
@@ -231,9 +243,13 @@ export class UserAgentCore {
     };
   }
 
-  /** Our Contact URI for requests that go on `protocol` (a SUBSCRIBE's, §8.1.1.8: where the peer reaches us). */
-  contactFor(protocol: TransportProtocol): Uri {
-    return this.#contact(protocol);
+  /**
+   * Our Contact URI for requests that go on `protocol` (a SUBSCRIBE's,
+   * §8.1.1.8: where the peer reaches us), with the user part of the account
+   * that sends them (`user`); without one, the Contact provider's choice.
+   */
+  contactFor(protocol: TransportProtocol, user?: string): Uri {
+    return this.#contact(protocol, user);
   }
 
   /** Puts a dialog made elsewhere (an outgoing call's, by its UAC) under the core's routing. */
@@ -328,7 +344,7 @@ export class UserAgentCore {
     const call = new OutgoingCall(options, {
       ...this.sessionContext,
       sessionTimer: this.#sessionTimer,
-      contact: (protocol) => this.#contact(protocol),
+      contact: (protocol) => this.#contact(protocol, options.contactUser),
       addDialog: (dialog, owner) => this.dialogs.add(dialog, owner),
       sendCancel: (cancel, target, handlers) => this.#layer.sendRequest(cancel, target, handlers),
     });
@@ -597,7 +613,7 @@ export class UserAgentCore {
       clock: this.#clock,
       timers: this.#layer.timerValues,
       capabilities: this.capabilities,
-      contact: this.#contact(uas.source.protocol),
+      contact: this.#contact(uas.source.protocol, own?.contactUser),
       addDialog: (dialog, owner) => this.dialogs.add(dialog, owner),
       sendRequest: (request) => this.#sendAndForget(request),
       log: (line) => this.#logger.warn(line),

@@ -6,6 +6,7 @@
  */
 import { api, ApiError } from '../api.js';
 import { h, message, readFileText, replace } from '../dom.js';
+import { appliesNote } from './settings.js';
 
 function importForm(id, label, accept, onText) {
   const input = h('input', { type: 'file', id, accept });
@@ -35,7 +36,7 @@ export function renderConfigFile(ctx) {
     const n = result.changed.length;
     const schema = await ctx.schema();
     return [
-      message('ok', `Imported: ${n} setting${n === 1 ? '' : 's'} changed${result.applies ? `; ${schema.applies[result.applies]}` : ''}.`),
+      message('ok', [`Imported: ${n} setting${n === 1 ? '' : 's'} changed`, result.applies ? ['; ', appliesNote(schema, result.applies)] : '.']),
       result.diagnostics.length > 0 ? h('ul', { id: 'cfg-diagnostics' }, result.diagnostics.map((d) => h('li', {}, `${d.severity}: ${d.text}`))) : null,
     ];
   });

@@ -13,6 +13,17 @@
 import { api, ApiError } from '../api.js';
 import { h, message, replace } from '../dom.js';
 
+/**
+ * What a saved change needs, as the schema says it (schema.applies), ending
+ * the sentence; for one that waits for a reboot (schema.afterReboot), a link
+ * to the page with the Reboot button.
+ */
+export function appliesNote(schema, applies) {
+  const meaning = schema.applies[applies];
+  if (!(schema.afterReboot ?? []).includes(applies)) return [meaning, '.'];
+  return [meaning, '. Reboot the phone from ', h('a', { href: '#/system', class: 'reboot-link' }, 'Reboot & reset'), ' to apply it now.'];
+}
+
 const SOURCE_TEXT = {
   file: 'from the configuration file',
   provisioned: 'from provisioning',
@@ -144,7 +155,9 @@ export async function renderSettings(ctx, pageId, state = {}) {
     try {
       const result = await api('/api/settings', { method: 'POST', body: { changes } });
       const n = result.changed.length;
-      const what = n === 0 ? 'Saved; nothing differs from before.' : `Saved ${n} change${n === 1 ? '' : 's'}${result.applies ? `: ${schema.applies[result.applies]}` : ''}.`;
+      const saved = `Saved ${n} change${n === 1 ? '' : 's'}`;
+      // notice.text: the pieces of the status line (message() takes nodes as well as text).
+      const what = n === 0 ? 'Saved; nothing differs from before.' : result.applies ? [`${saved}: `, appliesNote(schema, result.applies)] : `${saved}.`;
       await renderSettings(ctx, pageId, { account, notice: { kind: 'ok', text: what } });
     } catch (e) {
       if (e instanceof ApiError && Array.isArray(e.body.errors)) {
