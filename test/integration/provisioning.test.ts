@@ -6,8 +6,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { startKamailio } from '../pbx/kamailio.js';
+import { sendCheckSync } from './check-sync.js';
 import { ProvisioningServer } from '../config/provisioning-server.js';
 import { startPhoneUnderTest } from '../helpers/phone-under-test.js';
 
@@ -22,23 +22,6 @@ function commonFile(label: string, pbxPort: number): string {
     `account.1.sip_server.1.port = ${pbxPort}`,
     '',
   ].join('\n');
-}
-
-function checkSync(phonePort: number, from: number): string {
-  return [
-    `NOTIFY sip:alice@127.0.0.1:${phonePort} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${from};branch=z9hG4bK-checksync-${Date.now()}`,
-    'Max-Forwards: 70',
-    `From: <sip:pbx@127.0.0.1>;tag=cs1`,
-    `To: <sip:alice@127.0.0.1>`,
-    `Call-ID: checksync-${Date.now()}@127.0.0.1`,
-    'CSeq: 1 NOTIFY',
-    'Event: check-sync',
-    'Subscription-State: terminated',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
 }
 
 describe('auto-provisioning of the running phone', { timeout: 60_000 }, () => {
@@ -60,15 +43,7 @@ describe('auto-provisioning of the running phone', { timeout: 60_000 }, () => {
 
     // The PBX changes the file and tells the phone (from the registrar's address).
     server.files.set('/y000000000000.cfg', { body: commonFile('Front desk', pbx.udpPort), etag: '"v2"' });
-    const contact = (await pbx.contacts('alice'))[0] ?? '';
-    const phonePort = Number(/@127\.0\.0\.1:(\d+)/.exec(contact)?.[1]);
-    assert.ok(phonePort > 0, contact);
-    const sock = dgram.createSocket('udp4');
-    t.after(() => sock.close());
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    const answer = new Promise<string>((resolve) => sock.once('message', (m) => resolve(m.toString('utf8'))));
-    sock.send(checkSync(phonePort, sock.address().port), phonePort, '127.0.0.1');
-    assert.match(await answer, /^SIP\/2\.0 200 /);
+    await sendCheckSync(pbx);
     const deadline = Date.now() + 10_000;
     while ((await phone.lcd())[1]?.trim() !== 'Front desk') {
       assert.ok(Date.now() < deadline, `the new label shows: ${(await phone.lcd()).join('|')}`);

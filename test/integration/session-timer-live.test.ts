@@ -10,8 +10,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { startKamailio } from '../pbx/kamailio.js';
+import { sendCheckSync } from './check-sync.js';
 import { ProvisioningServer } from '../config/provisioning-server.js';
 import { startPhoneUnderTest, type PhoneUnderTest } from '../helpers/phone-under-test.js';
 import { wireRequests } from '../pbx/wire-log.js';
@@ -29,23 +29,6 @@ function commonFile(pbxPort: number, label: string, timer: readonly string[]): s
     ...timer,
     '',
   ].join('\n');
-}
-
-function checkSync(phonePort: number, from: number): string {
-  return [
-    `NOTIFY sip:alice@127.0.0.1:${phonePort} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${from};branch=z9hG4bK-checksync-${Date.now()}`,
-    'Max-Forwards: 70',
-    'From: <sip:pbx@127.0.0.1>;tag=cs1',
-    'To: <sip:alice@127.0.0.1>',
-    `Call-ID: checksync-${Date.now()}@127.0.0.1`,
-    'CSeq: 1 NOTIFY',
-    'Event: check-sync',
-    'Subscription-State: terminated',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
 }
 
 async function accountLabel(phone: PhoneUnderTest): Promise<string | undefined> {
@@ -81,15 +64,7 @@ describe('a session timer turned on by provisioning applies to the next call', {
       body: commonFile(pbx.udpPort, 'Timer on', ['account.1.session_timer.enable = 1', 'account.1.session_timer.expires = 600', 'account.1.session_timer.refresher = 0']),
       etag: '"v2"',
     });
-    const contact = (await pbx.contacts('alice'))[0] ?? '';
-    const phonePort = Number(/@127\.0\.0\.1:(\d+)/.exec(contact)?.[1]);
-    assert.ok(phonePort > 0, contact);
-    const sock = dgram.createSocket('udp4');
-    t.after(() => sock.close());
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    const answer = new Promise<string>((resolve) => sock.once('message', (m) => resolve(m.toString('utf8'))));
-    sock.send(checkSync(phonePort, sock.address().port), phonePort, '127.0.0.1');
-    assert.match(await answer, /^SIP\/2\.0 200 /);
+    await sendCheckSync(pbx);
     const deadline = Date.now() + 10_000;
     while ((await accountLabel(phone)) !== 'Timer on') {
       assert.ok(Date.now() < deadline, `the new file is applied: ${JSON.stringify((await phone.state()).accounts)}`);
