@@ -48,7 +48,6 @@ export function asksForAutoAnswer(callInfo: readonly string[], alertInfo: readon
 }
 
 /** The account an INVITE is for (moved to account-call-settings.ts, which the stack shares). */
-export { accountForRequestUser };
 
 function onFinal(call: IncomingCall | OutgoingCall, listener: (how: IncomingCallEnd) => void): void {
   let told = false;

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { accountForRequestUser, asksForAutoAnswer } from '../../firmware/sip/phone-adapter.js';
+import { asksForAutoAnswer } from '../../firmware/sip/phone-adapter.js';
+import { accountForRequestUser } from '../../firmware/sip/account-call-settings.js';
 
 describe('intercom and account of an incoming call', () => {
   it('recognises answer-after in Call-Info and auto-answer / intercom in Alert-Info', () => {

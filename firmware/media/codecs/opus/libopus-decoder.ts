@@ -52,7 +52,7 @@ const FUNCTIONS = ['malloc', 'free', 'opus_decoder_get_size', 'opus_decoder_init
 /** OPUS_GET_LAST_PACKET_DURATION_REQUEST (opus_defines.h). */
 const GET_LAST_PACKET_DURATION = 4039;
 /** The largest packet accepted: 48 frames of 1275 bytes would be more, but no RTP packet over UDP is. */
-export const MAX_OPUS_PACKET_BYTES = 8192;
+const MAX_OPUS_PACKET_BYTES = 8192;
 /** 120 ms at 48 kHz: the longest audio one opus_decode() call returns. */
 const MAX_FRAME_SAMPLES = 5760;
 
@@ -60,7 +60,6 @@ interface Instance {
   readonly exports: LibopusExports;
   readonly input: number;
   readonly output: number;
-  readonly file: string;
 }
 
 let instance: Instance | undefined;
@@ -92,7 +91,7 @@ function load(): Instance {
   });
   if (!isExports(wasm.exports)) throw new Error(`${file} does not export libopus's decoder API`);
   const exports = wasm.exports;
-  return { exports, input: exports.malloc(MAX_OPUS_PACKET_BYTES), output: exports.malloc(MAX_FRAME_SAMPLES * 2 * 2), file };
+  return { exports, input: exports.malloc(MAX_OPUS_PACKET_BYTES), output: exports.malloc(MAX_FRAME_SAMPLES * 2 * 2) };
 }
 
 function libopus(): Instance {
@@ -125,11 +124,6 @@ export class LibopusDecoder {
     this.state = this.lib.exports.malloc(this.lib.exports.opus_decoder_get_size(channels));
     freeState.register(this, this.state, this);
     this.reset();
-  }
-
-  /** Which wasm file is in use (the SIMD one or not), for logs and benchmarks. */
-  static get wasmFile(): string {
-    return libopus().file;
   }
 
   /** Decodes `payload` (the whole packet, however many frames it holds). */
