@@ -48,7 +48,6 @@ export class EmulatedPcmCapture implements PcmCapture {
   private readonly pacer: PeriodPacer;
   private readonly errorListeners = new Set<(error: Error) => void>();
   private currentState: PcmDeviceState = 'idle';
-  private onPeriod: (samples: Int16Array) => void = () => undefined;
   private delivered = 0;
   private skipped = 0;
 
@@ -82,27 +81,6 @@ export class EmulatedPcmCapture implements PcmCapture {
 
   start(onPeriod: (samples: Int16Array) => void): void {
     this.transition('running');
-    this.onPeriod = onPeriod;
-    this.startPacer();
-  }
-
-  pause(): Promise<void> {
-    if (this.currentState === 'running') {
-      this.pacer.stop();
-      this.transition('paused');
-    }
-    return Promise.resolve();
-  }
-
-  /** Periods come again, the first one a period from now (as a device just started). */
-  resume(): void {
-    if (this.currentState !== 'paused') return;
-    this.transition('running');
-    this.startPacer();
-  }
-
-  private startPacer(): void {
-    const onPeriod = this.onPeriod;
     const frames = this.format.periodFrames;
     this.pacer.start(
       () => {
@@ -120,6 +98,21 @@ export class EmulatedPcmCapture implements PcmCapture {
         this.skipped += periods;
       },
     );
+  }
+
+  pause(): Promise<void> {
+    if (this.currentState === 'running') {
+      this.pacer.stop();
+      this.transition('paused');
+    }
+    return Promise.resolve();
+  }
+
+  /** Periods come again, the first one a period from now (as a device just started). */
+  resume(): void {
+    if (this.currentState !== 'paused') return;
+    this.transition('running');
+    this.pacer.resume();
   }
 
   onError(listener: (error: Error) => void): () => void {

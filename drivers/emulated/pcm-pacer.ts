@@ -80,6 +80,11 @@ export class PeriodPacer {
     this.schedule();
   }
 
+  /** After stop(): runs again with the callbacks start() was given, tick 0 due as at a start. */
+  resume(): void {
+    this.start(this.onTick, this.onSkip);
+  }
+
   stop(): void {
     this.running = false;
     this.clock.clearTimer(this.timer);

@@ -54,7 +54,6 @@ export class EmulatedPcmPlayback implements PcmPlayback {
   private readonly checkpointEvery: number;
   private readonly errorListeners = new Set<(error: Error) => void>();
   private currentState: PcmDeviceState = 'idle';
-  private pull: () => Int16Array = () => new Int16Array(0);
   private sinceCheckpoint = 0;
   private pulled = 0;
   private closed = false;
@@ -86,30 +85,6 @@ export class EmulatedPcmPlayback implements PcmPlayback {
 
   start(pull: () => Int16Array): void {
     this.transition('running');
-    this.pull = pull;
-    this.startPacer();
-  }
-
-  pause(): Promise<void> {
-    if (this.currentState === 'running') {
-      this.pacer.stop();
-      this.transition('paused');
-    }
-    return Promise.resolve();
-  }
-
-  /**
-   * Periods are asked for again from now on. A WAV sink gets no silence for
-   * the pause, as a recording device that was off would not either.
-   */
-  resume(): void {
-    if (this.currentState !== 'paused') return;
-    this.transition('running');
-    this.startPacer();
-  }
-
-  private startPacer(): void {
-    const pull = this.pull;
     const expected = this.format.periodFrames * this.format.channels;
     this.pacer.start(
       () => {
@@ -131,6 +106,24 @@ export class EmulatedPcmPlayback implements PcmPlayback {
       // Periods the clock skipped past were never asked for; the file simply lacks them.
       () => undefined,
     );
+  }
+
+  pause(): Promise<void> {
+    if (this.currentState === 'running') {
+      this.pacer.stop();
+      this.transition('paused');
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Periods are asked for again from now on. A WAV sink gets no silence for
+   * the pause, as a recording device that was off would not either.
+   */
+  resume(): void {
+    if (this.currentState !== 'paused') return;
+    this.transition('running');
+    this.pacer.resume();
   }
 
   onError(listener: (error: Error) => void): () => void {
