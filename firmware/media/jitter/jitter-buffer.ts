@@ -294,12 +294,16 @@ export class JitterBuffer {
    * frame higher (20 ms of delay bought back from concealment: NetEQ gets
    * the same from a buffer level that never goes below a packet). On above
    * FEC_MARGIN_ON of frames lost, off below FEC_MARGIN_OFF, so a single
-   * loss does not move the delay.
+   * loss does not move the delay. Decided once a pull (updateFecMargin,
+   * after the pull's frames were accounted), read everywhere else.
    */
   private fecMarginMs(): number {
-    const sending = this.hasFec && this.clock.now() - this.fecSeenAtMs <= FEC_SEEN_WINDOW_MS;
-    this.fecMargin = sending && this.lossShare >= (this.fecMargin ? FEC_MARGIN_OFF : FEC_MARGIN_ON);
     return this.fecMargin ? (this.frameSamples / this.sampleRate) * 1000 : 0;
+  }
+
+  private updateFecMargin(now: number): void {
+    const sending = this.hasFec && now - this.fecSeenAtMs <= FEC_SEEN_WINDOW_MS;
+    this.fecMargin = sending && this.lossShare >= (this.fecMargin ? FEC_MARGIN_OFF : FEC_MARGIN_ON);
   }
 
   /**
@@ -538,6 +542,7 @@ export class JitterBuffer {
 
   /** Compares the playout deadline with the target and stretches what is about to play. */
   private stretch(now: number, pullSamples: number): void {
+    this.updateFecMargin(now);
     const margin = this.fecMarginMs();
     const estimated = this.estimator.targetTransitMs;
     const target = estimated === undefined ? undefined : estimated + margin;
