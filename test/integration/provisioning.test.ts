@@ -7,22 +7,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio } from '../pbx/kamailio.js';
-import { sendCheckSync } from './check-sync.js';
+import { commonFile, sendCheckSync } from './provisioning-bench.js';
 import { ProvisioningServer } from '../config/provisioning-server.js';
 import { startPhoneUnderTest } from '../helpers/phone-under-test.js';
-
-function commonFile(label: string, pbxPort: number): string {
-  return [
-    '#!version:1.0.0.1',
-    'account.1.enable = 1',
-    `account.1.label = ${label}`,
-    'account.1.user_name = alice',
-    'account.1.password = alice-secret',
-    'account.1.sip_server.1.address = 127.0.0.1',
-    `account.1.sip_server.1.port = ${pbxPort}`,
-    '',
-  ].join('\n');
-}
 
 describe('auto-provisioning of the running phone', { timeout: 60_000 }, () => {
   it('provisions an account at boot, and applies a change when the PBX sends check-sync', async (t) => {
@@ -31,7 +18,7 @@ describe('auto-provisioning of the running phone', { timeout: 60_000 }, () => {
     const server = new ProvisioningServer();
     const url = await server.start();
     t.after(() => server.close());
-    server.files.set('/y000000000000.cfg', { body: commonFile('Provisioned', pbx.udpPort), etag: '"v1"' });
+    server.files.set('/y000000000000.cfg', { body: commonFile(pbx.udpPort, 'Provisioned'), etag: '"v1"' });
 
     const phone = await startPhoneUnderTest(
       ['#!version:1.0.0.1', 'sip.listen_port = 0', 'static.network.port.http = 0', 'static.wui.https_enable = 0', `static.auto_provision.server.url = ${url}`, ''].join('\n'),
@@ -42,7 +29,7 @@ describe('auto-provisioning of the running phone', { timeout: 60_000 }, () => {
     assert.ok(server.requests.some((r) => r.path === '/y000000000000.cfg'));
 
     // The PBX changes the file and tells the phone (from the registrar's address).
-    server.files.set('/y000000000000.cfg', { body: commonFile('Front desk', pbx.udpPort), etag: '"v2"' });
+    server.files.set('/y000000000000.cfg', { body: commonFile(pbx.udpPort, 'Front desk'), etag: '"v2"' });
     await sendCheckSync(pbx);
     const deadline = Date.now() + 10_000;
     while ((await phone.lcd())[1]?.trim() !== 'Front desk') {

@@ -11,25 +11,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio } from '../pbx/kamailio.js';
-import { sendCheckSync } from './check-sync.js';
+import { commonFile, sendCheckSync } from './provisioning-bench.js';
 import { ProvisioningServer } from '../config/provisioning-server.js';
 import { startPhoneUnderTest, type PhoneUnderTest } from '../helpers/phone-under-test.js';
 import { wireRequests } from '../pbx/wire-log.js';
 import { answeringPeer, callsState, initialInvitesTo, reinvitesOf, waitCalls, wireSummary } from './call-bench.js';
-
-function commonFile(pbxPort: number, label: string, timer: readonly string[]): string {
-  return [
-    '#!version:1.0.0.1',
-    'account.1.enable = 1',
-    `account.1.label = ${label}`,
-    'account.1.user_name = alice',
-    'account.1.password = alice-secret',
-    'account.1.sip_server.1.address = 127.0.0.1',
-    `account.1.sip_server.1.port = ${pbxPort}`,
-    ...timer,
-    '',
-  ].join('\n');
-}
 
 async function accountLabel(phone: PhoneUnderTest): Promise<string | undefined> {
   return ((await phone.state()).accounts[0] as { label?: string } | undefined)?.label;

@@ -1,12 +1,28 @@
 /**
- * The PBX side of Yealink's check-sync: an out-of-dialog NOTIFY Event:
- * check-sync sent to the phone's registered contact, from the registrar's
- * address as a PBX sends it, which makes the phone fetch its provisioning
- * files again (firmware/config provisioning).
+ * The provisioning side of the bench: the common file that gives the phone
+ * alice's account on the bench Kamailio, and Yealink's check-sync — an
+ * out-of-dialog NOTIFY Event: check-sync sent to the phone's registered
+ * contact, from the registrar's address as a PBX sends it, which makes the
+ * phone fetch its provisioning files again (firmware/config provisioning).
  */
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import type { Kamailio } from '../pbx/kamailio.js';
+
+/** A common provisioning file: account 1 is alice on the Kamailio at `pbxPort`, labelled `label`, plus `extra` lines. */
+export function commonFile(pbxPort: number, label: string, extra: readonly string[] = []): string {
+  return [
+    '#!version:1.0.0.1',
+    'account.1.enable = 1',
+    `account.1.label = ${label}`,
+    'account.1.user_name = alice',
+    'account.1.password = alice-secret',
+    'account.1.sip_server.1.address = 127.0.0.1',
+    `account.1.sip_server.1.port = ${pbxPort}`,
+    ...extra,
+    '',
+  ].join('\n');
+}
 
 function checkSyncNotify(user: string, phonePort: number, from: number): string {
   return [
